@@ -1,0 +1,115 @@
+"""The customer archive: customers, tiers, tags, assignment history and the enquiry log."""
+from __future__ import annotations
+
+import peewee as pw
+
+from desktop_cs import clock
+from desktop_cs.models.db import BaseModel
+from desktop_cs.models.user import User
+
+CUSTOMER_TYPES = ("investor", "borrower", "prospect")
+SOURCES = ("hotline", "online_chat", "website", "visit", "referral", "import", "other")
+ENQUIRY_CHANNELS = ("hotline", "im", "web_chat", "email", "visit")
+ENQUIRY_OUTCOMES = ("resolved", "handed_on")
+ASSIGNMENT_REASONS = ("manual", "auto", "handover", "merge", "import")
+
+
+def _in(column: str, values: tuple[str, ...]) -> pw.Check:
+    return pw.Check(f"{column} IN ({', '.join(repr(v) for v in values)})")
+
+
+class Tier(BaseModel):
+    """A customer tier (分层级管理) a supervisor defines: VIP, key, ordinary..."""
+
+    name = pw.CharField(max_length=32, unique=True)
+    sort_order = pw.IntegerField(default=0)
+    #: periodic care: a callback every N days (0 = none)
+    callback_interval_days = pw.IntegerField(default=0, constraints=[pw.Check("callback_interval_days >= 0")])
+    #: customers of member tiers must all get their callback ("100% of members")
+    is_member = pw.BooleanField(default=False)
+    active = pw.BooleanField(default=True)
+
+
+class Customer(BaseModel):
+    """A customer of the platform. Never hard-deleted: soft delete, merge and erasure keep history."""
+
+    name = pw.CharField(max_length=64)
+    #: derived search keys (name variants, pinyin, ...) kept current on every write
+    search_key = pw.TextField(default="")
+    mobile = pw.CharField(max_length=11, null=True)       # 11 ASCII digits, normalised
+    id_number = pw.CharField(max_length=18, null=True)    # GB 11643, upper-case X
+    email = pw.CharField(max_length=254, null=True)
+    im_id = pw.CharField(max_length=64, null=True)        # QQ / WeChat
+    customer_type = pw.CharField(max_length=16, default="prospect", constraints=[_in("customer_type", CUSTOMER_TYPES)])
+    tier = pw.ForeignKeyField(Tier, null=True, backref="customers", on_delete="RESTRICT")
+    source = pw.CharField(max_length=16, default="hotline", constraints=[_in("source", SOURCES)])
+    referred_by = pw.ForeignKeyField("self", null=True, backref="referrals", on_delete="RESTRICT")
+    registered_at = pw.DateTimeField(null=True)
+    realname_verified_at = pw.DateTimeField(null=True)
+    email_verified_at = pw.DateTimeField(null=True)
+    mobile_verified_at = pw.DateTimeField(null=True)
+    assigned_to = pw.ForeignKeyField(User, null=True, backref="customers", on_delete="RESTRICT")
+    assigned_at = pw.DateTimeField(null=True, index=True)
+    memo = pw.TextField(default="")
+    preferred_time = pw.CharField(max_length=32, default="")   # e.g. "14:00-17:00"
+    do_not_call = pw.BooleanField(default=False)
+    created_at = pw.DateTimeField(default=clock.now, index=True)
+    created_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    updated_at = pw.DateTimeField(default=clock.now)
+    #: optimistic locking: a save from a stale copy is detected, never silently applied
+    version = pw.IntegerField(default=1)
+    deleted_at = pw.DateTimeField(null=True)
+    merged_into = pw.ForeignKeyField("self", null=True, backref="absorbed", on_delete="RESTRICT")
+    erased_at = pw.DateTimeField(null=True)
+
+
+# Mobile and ID number are unique among live customers only: deleted and merged ones keep theirs.
+_live = Customer.deleted_at.is_null() & Customer.merged_into.is_null()
+Customer.add_index(Customer.index(Customer.mobile, unique=True, name="customer_live_mobile").where(_live))
+Customer.add_index(Customer.index(Customer.id_number, unique=True, name="customer_live_id_number").where(_live))
+Customer.add_index(Customer.index(Customer.assigned_to, Customer.assigned_at, name="customer_assigned"))
+
+
+class Tag(BaseModel):
+    """A free-form label; tags complete from this list."""
+
+    name = pw.CharField(max_length=32, unique=True)
+
+
+class CustomerTag(BaseModel):
+    customer = pw.ForeignKeyField(Customer, backref="tag_links", on_delete="CASCADE")
+    tag = pw.ForeignKeyField(Tag, backref="customer_links", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("customer", "tag"), True),)
+
+
+class Assignment(BaseModel):
+    """One assignment of a customer to a specialist; the one-week first contact counts from it."""
+
+    customer = pw.ForeignKeyField(Customer, backref="assignments", on_delete="RESTRICT")
+    specialist = pw.ForeignKeyField(User, null=True, backref="assignments", on_delete="RESTRICT")
+    assigned_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    assigned_at = pw.DateTimeField(default=clock.now)
+    reason = pw.CharField(max_length=16, default="manual", constraints=[_in("reason", ASSIGNMENT_REASONS)])
+
+
+class EnquiryTopic(BaseModel):
+    """A topic of the enquiry log (registration, verification, recharge...); a supervisor edits the list."""
+
+    name = pw.CharField(max_length=32, unique=True)
+    sort_order = pw.IntegerField(default=0)
+    active = pw.BooleanField(default=True)
+
+
+class Enquiry(BaseModel):
+    """One inbound hotline or online question and its answer (咨询记录)."""
+
+    customer = pw.ForeignKeyField(Customer, null=True, backref="enquiries", on_delete="RESTRICT")
+    caller_number = pw.CharField(max_length=32, null=True)   # a caller not yet in the archive
+    channel = pw.CharField(max_length=16, constraints=[_in("channel", ENQUIRY_CHANNELS)])
+    topic = pw.ForeignKeyField(EnquiryTopic, backref="enquiries", on_delete="RESTRICT")
+    summary = pw.TextField()
+    outcome = pw.CharField(max_length=16, default="resolved", constraints=[_in("outcome", ENQUIRY_OUTCOMES)])
+    handled_by = pw.ForeignKeyField(User, backref="enquiries", on_delete="RESTRICT")
+    created_at = pw.DateTimeField(default=clock.now, index=True)

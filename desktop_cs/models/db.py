@@ -1,0 +1,85 @@
+"""Database set-up in one place: the deferred database, its pragmas, write transactions and the base model."""
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import peewee as pw
+
+log = logging.getLogger(__name__)
+
+#: The database every model is bound to; ``open_database`` gives it a real connection.
+database = pw.DatabaseProxy()
+
+BUSY_TIMEOUT_MS = 5000
+
+SQLITE_PRAGMAS = {
+    "foreign_keys": 1,
+    "synchronous": "full",
+    "busy_timeout": BUSY_TIMEOUT_MS,
+    "cache_size": -32000,  # 32 MB page cache
+    "temp_store": "memory",
+}
+
+
+class BaseModel(pw.Model):
+    """Base of every table: bound to the shared database, snake_case table names."""
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def make_sqlite_database(path: str | Path, *, wal: bool = True) -> pw.SqliteDatabase:
+    """An SQLite database whose transactions start with BEGIN IMMEDIATE.
+
+    A deferred transaction that reads and then writes fails at once with "database is
+    locked" when another copy of the program holds the write lock, whatever busy_timeout
+    says; BEGIN IMMEDIATE takes the lock first, so busy_timeout waits as intended.
+    WAL does not work over network file systems: ``wal=False`` keeps the rollback journal.
+    """
+    pragmas = dict(SQLITE_PRAGMAS)
+    pragmas["journal_mode"] = "wal" if wal else "delete"
+    return pw.SqliteDatabase(str(path), pragmas=pragmas, lock_type="IMMEDIATE",
+                             check_same_thread=False)
+
+
+def open_database(path: str | Path, *, wal: bool = True) -> pw.Database:
+    """Bind the models to the SQLite file at PATH, connect, and return the database."""
+    db = make_sqlite_database(path, wal=wal)
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
+    return db
+
+
+def close_database() -> None:
+    """Close the connection of the bound database, if any."""
+    obj = database.obj
+    if obj is not None and not obj.is_closed():
+        obj.close()
+
+
+def is_sqlite(db: pw.Database | None = None) -> bool:
+    db = db or database.obj
+    return isinstance(db, pw.SqliteDatabase)
+
+
+def sqlite_path() -> Path | None:
+    """The file of the bound SQLite database (None for another engine)."""
+    obj = database.obj
+    if isinstance(obj, pw.SqliteDatabase):
+        return Path(obj.database)
+    return None
+
+
+def backup_sqlite(source: pw.SqliteDatabase, target: str | Path) -> Path:
+    """Copy SOURCE to TARGET with SQLite's online backup API (never a raw file copy)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    dest = sqlite3.connect(str(target))
+    try:
+        source.connection().backup(dest)
+    finally:
+        dest.close()
+    return target

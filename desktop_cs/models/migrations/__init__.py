@@ -1,0 +1,93 @@
+"""Numbered schema migrations, run at start-up; the schema version lives in the database.
+
+Each migration is a module ``mNNNN_name.py`` with ``statements(kind) -> list[str]`` (SQL
+per database kind: triggers and checks differ between SQLite and PostgreSQL). They are
+listed explicitly below (no directory scan, so a frozen bundle finds them too). A copy of
+the database is taken with the online backup API before an existing database migrates.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import peewee as pw
+
+from desktop_cs import clock
+from desktop_cs.models.db import backup_sqlite
+from desktop_cs.models.migrations import m0001_initial
+
+log = logging.getLogger(__name__)
+
+VERSION_TABLE = "schema_migration"
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered step of the schema."""
+
+    version: int
+    name: str
+    module: ModuleType
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "initial schema", m0001_initial),
+]
+
+
+def latest_version() -> int:
+    return MIGRATIONS[-1].version
+
+
+def database_kind(db: pw.Database) -> str:
+    return "sqlite" if isinstance(db, pw.SqliteDatabase) else "postgres"
+
+
+def _ensure_version_table(db: pw.Database) -> None:
+    db.execute_sql(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} "
+                   "(version INTEGER NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL, "
+                   "applied_at VARCHAR(19) NOT NULL)")
+
+
+def current_version(db: pw.Database) -> int:
+    """The schema version of DB (0 for an empty database)."""
+    if VERSION_TABLE not in db.get_tables():
+        return 0
+    row = db.execute_sql(f"SELECT MAX(version) FROM {VERSION_TABLE}").fetchone()
+    return int(row[0] or 0)
+
+
+def pending(db: pw.Database) -> list[Migration]:
+    version = current_version(db)
+    return [m for m in MIGRATIONS if m.version > version]
+
+
+def migrate(db: pw.Database, backup_dir: Path | None = None) -> list[int]:
+    """Bring DB to the latest version; return the versions applied (empty when up to date).
+
+    Each migration runs in its own transaction with its version row, so a failure leaves
+    the database at the last complete version.
+    """
+    todo = pending(db)
+    if not todo:
+        return []
+    version = current_version(db)
+    if version > 0 and backup_dir is not None and isinstance(db, pw.SqliteDatabase):
+        stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+        target = backup_sqlite(db, Path(backup_dir) / f"before-migration-v{version}-{stamp}.sqlite3")
+        log.info("backed up the database to %s before migrating", target)
+    kind = database_kind(db)
+    applied = []
+    for migration in todo:
+        with db.atomic():
+            _ensure_version_table(db)
+            for statement in migration.module.statements(kind):
+                db.execute_sql(statement)
+            db.execute_sql(f"INSERT INTO {VERSION_TABLE} (version, name, applied_at) VALUES (%s, %s, %s)"
+                           .replace("%s", db.param), (migration.version, migration.name,
+                                                      clock.now().strftime("%Y-%m-%d %H:%M:%S")))
+        log.info("database migrated to version %d (%s)", migration.version, migration.name)
+        applied.append(migration.version)
+    return applied

@@ -1,0 +1,51 @@
+"""Test set-up: offscreen Qt, a fresh data folder and database for every test, Chinese by default."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")   # before anything imports Qt
+os.environ.pop("DESKTOP_CS_PASSWORD", None)
+
+import pytest  # noqa: E402
+
+from desktop_cs import clock, i18n, paths  # noqa: E402
+from desktop_cs.models import db as dbmod  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """Every test gets its own data folder; nothing ever touches the real one."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(folder))
+    paths.set_data_dir(folder)
+    i18n.set_language("zh_CN")
+    yield folder
+    dbmod.close_database()
+    paths.set_data_dir(None)
+    clock.set_clock(None)
+    i18n.set_language("zh_CN")
+
+
+@pytest.fixture
+def db(data_dir):
+    """A fresh database in the test's data folder, migrated to the latest version."""
+    from desktop_cs.services.database import open_app_database
+    database = open_app_database()
+    yield database
+    dbmod.close_database()
+
+
+TEST_PASSWORD = "test-pass-123"
+
+
+@pytest.fixture
+def supervisor(db):
+    """The first supervisor, created the way the first-run dialog does it."""
+    from desktop_cs.services import users
+    return users.first_run("测试公司", "boss", "王主管", TEST_PASSWORD, TEST_PASSWORD)
+
+
+@pytest.fixture
+def specialist(supervisor):
+    from desktop_cs.services import users
+    return users.create_user(supervisor, "spec1", "李专员", "specialist", TEST_PASSWORD)
