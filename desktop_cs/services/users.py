@@ -8,7 +8,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from desktop_cs import clock
-from desktop_cs.i18n import _
+from desktop_cs.i18n import N_, _
 from desktop_cs.models import User, database
 from desktop_cs.models.user import ROLE_SUPERVISOR, ROLES
 from desktop_cs.services import audit, team_settings
@@ -18,6 +18,7 @@ from desktop_cs.services.permissions import MANAGE_USERS, require
 MIN_PASSWORD_LENGTH = 8
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=5)
+ROLE_LABELS = {ROLE_SUPERVISOR: N_("supervisor"), "specialist": N_("specialist")}
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{2,32}$")
 
 # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.
@@ -51,6 +52,10 @@ def validate_login(login: str) -> str:
     return login
 
 
+def role_label(role: str) -> str:
+    return _(ROLE_LABELS.get(role, role))
+
+
 def has_users() -> bool:
     return User.select().exists()
 
@@ -81,22 +86,30 @@ def create_user(actor: User | None, login: str, display_name: str, role: str, pa
         return _create(actor, login, display_name, role, password)
 
 
-def first_run(company_name: str, login: str, display_name: str, password: str, repeated: str) -> User:
-    """Create the first supervisor, the company name and the default reference lists, in one transaction."""
+def bootstrap_supervisor(login: str, display_name: str, password: str, company_name: str = "") -> User:
+    """Create the first supervisor and the default reference lists (only while there is no user)."""
     from desktop_cs.services import reference_data
 
-    company_name = (company_name or "").strip()
-    if not company_name:
-        raise ValidationError(_("Enter the company name."), "company_name")
-    validate_login(login)
-    validate_password(password, repeated)
     with database.atomic():
         if has_users():
             raise Conflict(_("The first account exists already: sign in instead."))
         user = _create(None, login, display_name, ROLE_SUPERVISOR, password)
-        team_settings.put(user, team_settings.COMPANY_NAME, company_name)
+        if company_name:
+            team_settings.put(user, team_settings.COMPANY_NAME, company_name)
         reference_data.seed(user)
     return user
+
+
+def first_run(company_name: str, login: str, display_name: str, password: str, repeated: str) -> User:
+    """The first-run dialog: company name, then the first supervisor, all in one transaction."""
+    company_name = (company_name or "").strip()
+    if not company_name:
+        raise ValidationError(_("Enter the company name."), "company_name")
+    if len(company_name) > 100:
+        raise ValidationError(_("The company name is too long (100 characters at most)."), "company_name")
+    validate_login(login)
+    validate_password(password, repeated)
+    return bootstrap_supervisor(login, display_name, password, company_name)
 
 
 def authenticate(login: str, password: str) -> User:

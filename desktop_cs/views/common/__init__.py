@@ -1,0 +1,117 @@
+"""Small widgets and helpers shared by the screens: field error labels, form layout helpers, message boxes."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QVBoxLayout, QWidget
+
+from desktop_cs.i18n import N_, _
+
+#: role code (as stored) -> its label, translated when shown
+ROLE_LABELS: dict[str, str] = {
+    "specialist": N_("Service specialist"),
+    "supervisor": N_("Service supervisor"),
+}
+
+#: the red of error messages
+ERROR_COLOR = "#c62828"
+
+
+def role_label(role: str) -> str:
+    """The translated name of a staff role (the role code itself when unknown)."""
+    label = ROLE_LABELS.get(role)
+    return _(label) if label else role
+
+
+def text_width(widget: QWidget, chars: int) -> int:
+    """A width of about CHARS average characters in WIDGET's font (so sizes follow the font and the DPI)."""
+    return widget.fontMetrics().averageCharWidth() * chars
+
+
+class FieldError(QLabel):
+    """A red message under one form field; hidden while there is nothing to say."""
+
+    def __init__(self, object_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_COLOR))
+        self.setPalette(palette)
+        self.hide()
+
+    def show_message(self, message: str) -> None:
+        """Show MESSAGE (an empty message hides the label)."""
+        self.setText(message)
+        self.setVisible(bool(message))
+
+    def clear_message(self) -> None:
+        self.setText("")
+        self.hide()
+
+
+def field_with_error(editor: QWidget, error: FieldError) -> QWidget:
+    """A form cell holding EDITOR with its error label right below it."""
+    cell = QWidget()
+    box = QVBoxLayout(cell)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    box.addWidget(editor)
+    box.addWidget(error)
+    return cell
+
+
+class FormErrors:
+    """Routes a ValidationError to the error label of the field it names; unknown fields go to a general label."""
+
+    def __init__(self, general: FieldError, fields: dict[str, tuple[FieldError, QWidget]]):
+        self.general = general
+        self.fields = fields
+
+    def clear(self) -> None:
+        self.general.clear_message()
+        for label, _editor in self.fields.values():
+            label.clear_message()
+
+    def show(self, message: str, field: str | None = None) -> None:
+        """Show MESSAGE beside FIELD (or in the general label) and put the cursor in that field."""
+        self.clear()
+        if field in self.fields:
+            label, editor = self.fields[field]
+            label.show_message(message)
+            editor.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(editor, QLineEdit):
+                editor.selectAll()
+        else:
+            self.general.show_message(message)
+
+
+def password_edit(object_name: str) -> QLineEdit:
+    """A line edit for a password: masked, no autocompletion of the text."""
+    edit = QLineEdit()
+    edit.setObjectName(object_name)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+def line_edit(object_name: str, max_length: int | None = None) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(object_name)
+    if max_length:
+        edit.setMaxLength(max_length)
+    return edit
+
+
+def show_error(parent: QWidget | None, message: str, title: str | None = None) -> None:
+    """A short modal error message (never a traceback)."""
+    QMessageBox.critical(parent, title or _("Customer Service Desk"), message)
+
+
+def explanation(text: str, object_name: str = "explanationLabel") -> QLabel:
+    """The one line at the top of a dialog that says what it is for."""
+    label = QLabel(text)
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    return label

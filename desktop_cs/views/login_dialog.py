@@ -1,0 +1,104 @@
+"""Sign-in: login and password, checked by the users service (which also locks an account after failures)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from desktop_cs.i18n import _
+from desktop_cs.services import team_settings, users
+from desktop_cs.services.errors import ServiceError
+from desktop_cs.views.common import FieldError, line_edit, password_edit, text_width
+
+if TYPE_CHECKING:
+    from desktop_cs.models import User
+
+
+class LoginDialog(QDialog):
+    """Asks for a login and password until they are right or the user cancels."""
+
+    def __init__(self, parent: QWidget | None = None, login: str = "", error: str = ""):
+        super().__init__(parent)
+        self.setObjectName("loginDialog")
+        self.setWindowTitle(_("Sign in"))
+        self.user: User | None = None
+
+        company = team_settings.get(team_settings.COMPANY_NAME) or ""
+        self.company_label = QLabel(company)
+        self.company_label.setObjectName("companyLabel")
+        self.company_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.company_label.setWordWrap(True)
+        self.company_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = QFont(self.company_label.font())
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.company_label.setFont(font)
+        self.company_label.setVisible(bool(company))
+        title = QLabel(_("Customer Service Desk"))
+        title.setObjectName("appTitleLabel")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.login_edit = line_edit("loginEdit", 64)
+        self.login_edit.setMinimumWidth(text_width(self.login_edit, 28))
+        self.login_edit.setText(login)
+        self.password_edit = password_edit("passwordEdit")
+        self.error_label = FieldError("loginErrorLabel")
+        self.error_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(_("Login:"), self.login_edit)
+        form.addRow(_("Password:"), self.password_edit)
+
+        buttons = QDialogButtonBox()
+        self.sign_in_button = buttons.addButton(_("Sign in"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.sign_in_button.setObjectName("signInButton")
+        self.sign_in_button.setDefault(True)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setObjectName("cancelButton")
+        cancel.setAutoDefault(False)
+        self.sign_in_button.clicked.connect(self._sign_in)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.company_label)
+        layout.addWidget(title)
+        layout.addSpacing(text_width(self, 2))
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+
+        self.error_label.show_message(error)
+        (self.password_edit if login else self.login_edit).setFocus()
+
+    def _sign_in(self) -> None:
+        login = self.login_edit.text().strip()
+        password = self.password_edit.text()
+        if not login or not password:
+            self.error_label.show_message(_("Enter your login and password."))
+            (self.password_edit if login else self.login_edit).setFocus()
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.user = users.authenticate(login, password)
+        except ServiceError as error:
+            self.error_label.show_message(error.message)
+            self.password_edit.clear()
+            self.password_edit.setFocus()
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.error_label.clear_message()
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None = None, login: str = "", error: str = "") -> User | None:
+        """Show the dialog (LOGIN prefilled, ERROR shown); the signed-in user, or None when cancelled."""
+        dialog = cls(parent, login=login, error=error)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.user
+        return None

@@ -1,0 +1,50 @@
+"""Preferences of this PC (stored in settings.ini of the data folder): for now the interface language."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from desktop_cs import i18n, settings
+from desktop_cs.i18n import _
+
+
+class SettingsDialog(QDialog):
+    """Lets the user pick the interface language; it applies at the next start."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle(_("Settings"))
+
+        self.language_combo = QComboBox()
+        self.language_combo.setObjectName("languageCombo")
+        for code, name in i18n.LANGUAGES.items():
+            self.language_combo.addItem(name, code)
+        current = settings.saved_language() or i18n.current_language()
+        index = self.language_combo.findData(current)
+        self.language_combo.setCurrentIndex(max(index, 0))
+
+        note = QLabel(_("A new language applies after the program is restarted."))
+        note.setObjectName("languageNote")
+        note.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow(_("Language:"), self.language_combo)
+        form.addRow("", note)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("okButton")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("cancelButton")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+
+    def selected_language(self) -> str:
+        return str(self.language_combo.currentData())
+
+    def accept(self) -> None:
+        settings.save_language(self.selected_language())
+        super().accept()
