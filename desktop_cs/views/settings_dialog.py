@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from desktop_cs import i18n, settings
 from desktop_cs.i18n import _
+from desktop_cs.views.common import text_width
 
 
 class SettingsDialog(QDialog):
@@ -26,6 +27,7 @@ class SettingsDialog(QDialog):
         note = QLabel(_("A new language applies after the program is restarted."))
         note.setObjectName("languageNote")
         note.setWordWrap(True)
+        note.setMinimumWidth(text_width(note, 44))
 
         form = QFormLayout()
         form.addRow(_("Language:"), self.language_combo)

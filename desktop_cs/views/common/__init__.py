@@ -5,22 +5,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
-from desktop_cs.i18n import N_, _
-
-#: role code (as stored) -> its label, translated when shown
-ROLE_LABELS: dict[str, str] = {
-    "specialist": N_("Service specialist"),
-    "supervisor": N_("Service supervisor"),
-}
+from desktop_cs.i18n import _
 
 #: the red of error messages
 ERROR_COLOR = "#c62828"
-
-
-def role_label(role: str) -> str:
-    """The translated name of a staff role (the role code itself when unknown)."""
-    label = ROLE_LABELS.get(role)
-    return _(label) if label else role
 
 
 def text_width(widget: QWidget, chars: int) -> int:
@@ -34,7 +22,9 @@ class FieldError(QLabel):
     def __init__(self, object_name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName(object_name)
-        self.setWordWrap(True)
+        # One line, no word wrap: a wrapping label makes the dialog's minimum height depend
+        # on its width, and Qt then squeezes the fields instead of growing the dialog.
+        self.setWordWrap(False)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         palette = self.palette()
@@ -114,4 +104,5 @@ def explanation(text: str, object_name: str = "explanationLabel") -> QLabel:
     label = QLabel(text)
     label.setObjectName(object_name)
     label.setWordWrap(True)
+    label.setMinimumWidth(text_width(label, 56))
     return label

@@ -1,0 +1,220 @@
+"""Composition root of the window program: the QApplication, the error hook, sign-in and the main window."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from desktop_cs import APP_NAME, ORG_NAME, i18n, logs, paths, version
+from desktop_cs.i18n import _
+
+if TYPE_CHECKING:
+    from desktop_cs.models import User
+
+log = logging.getLogger(__name__)
+
+#: set to 1 to print "shown" and exit as soon as the first screen is painted (start-up benchmark)
+EXIT_AFTER_SHOWN_ENV = "DESKTOP_CS_EXIT_AFTER_SHOWN"
+SHOWN_LINE = "shown"
+
+
+def _app_title() -> str:
+    return _("Customer Service Desk")
+
+
+# -- the application object ----------------------------------------------------------------------
+
+def _install_translators(app: QApplication) -> None:
+    """(Re)install Qt's own translations for the language in force; the translators live on the app."""
+    for old in getattr(app, "_desktop_cs_translators", []):
+        app.removeTranslator(old)
+    app._desktop_cs_translators = i18n.install_qt_translators(app)  # type: ignore[attr-defined]
+
+
+def _install_font(app: QApplication) -> None:
+    """Register the bundled CJK font once and make it the default family, keeping the platform size."""
+    family = getattr(app, "_desktop_cs_font_family", None)
+    if family is None:
+        font_file = paths.font_path()
+        font_id = QFontDatabase.addApplicationFont(str(font_file)) if font_file.exists() else -1
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        if not families:
+            log.warning("the bundled font %s could not be loaded; Chinese may not show", font_file)
+            app._desktop_cs_font_family = ""  # type: ignore[attr-defined]
+            return
+        family = families[0]
+        app._desktop_cs_font_family = family  # type: ignore[attr-defined]
+    if family:
+        font = app.font()
+        if font.family() != family:
+            font.setFamily(family)
+            app.setFont(font)
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication of this process (created if needed), named, translated, with the bundled font.
+
+    Safe to call more than once: the font is registered once, the translators follow the
+    language in force.
+    """
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(sys.argv[:1] if argv is None else argv) or [APP_NAME])
+    elif not isinstance(app, QApplication):
+        raise RuntimeError("a QCoreApplication without widgets exists already")
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(version())
+    app.setDesktopFileName(APP_NAME)
+    _install_translators(app)
+    _install_font(app)
+    icon = paths.resources_dir() / "icons" / "app.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+# -- unexpected errors ---------------------------------------------------------------------------
+
+_showing_error = False
+
+
+def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    global _showing_error
+    from desktop_cs.services.errors import ServiceError
+
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    if isinstance(exc, ServiceError):
+        log.warning("service error reached the top level: %s", exc.message, exc_info=(exc_type, exc, tb))
+        message = exc.message
+    else:
+        log.error("unexpected error", exc_info=(exc_type, exc, tb))
+        message = _("An unexpected error occurred. Details were written to: {path}").format(path=logs.log_file())
+    app = QApplication.instance()
+    if not isinstance(app, QApplication) or _showing_error:
+        sys.stderr.write(message + "\n")
+        return
+    _showing_error = True   # an error raised while the box is open is logged, not stacked
+    try:
+        QMessageBox.critical(QApplication.activeWindow(), _app_title(), message)
+    finally:
+        _showing_error = False
+
+
+def install_excepthook() -> None:
+    """Route uncaught exceptions to the log file and a short message box (never a traceback to the user)."""
+    sys.excepthook = _excepthook
+
+
+# -- start-up benchmark hook ---------------------------------------------------------------------
+
+class _ExitWhenPainted(QObject):
+    """Prints SHOWN_LINE and ends the process once the watched window has painted (benchmark only)."""
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self._fired = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint and not self._fired:
+            self._fired = True
+            # singleShot(0): after this paint has been flushed to the screen
+            QTimer.singleShot(0, _report_shown_and_exit)
+        return False
+
+
+def _report_shown_and_exit() -> None:
+    sys.stdout.write(SHOWN_LINE + "\n")
+    sys.stdout.flush()
+    logging.shutdown()
+    os._exit(0)   # at once: no dialog or event loop may keep the process alive
+
+
+_first_screen_watched = False
+
+
+def _watch_first_screen(window: QWidget) -> None:
+    """In benchmark mode, make WINDOW (the first screen) end the process once it has been painted."""
+    global _first_screen_watched
+    if os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1" and not _first_screen_watched:
+        _first_screen_watched = True
+        _ExitWhenPainted(window)   # parented to the window, which keeps it alive
+
+
+# -- the window program --------------------------------------------------------------------------
+
+def _sign_in(login: str | None, password: str | None) -> User | None:
+    """The signed-in user (first run, non-interactive login or the login dialog), or None when cancelled."""
+    from desktop_cs.services import users
+    from desktop_cs.services.errors import AuthenticationFailed
+
+    if not users.has_users():
+        from desktop_cs.views.first_run_dialog import FirstRunDialog
+        dialog = FirstRunDialog()
+        _watch_first_screen(dialog)
+        return dialog.user if dialog.exec() == FirstRunDialog.DialogCode.Accepted else None
+
+    from desktop_cs.views.login_dialog import LoginDialog
+    error = ""
+    if login and password:
+        try:
+            return users.authenticate(login, password)
+        except AuthenticationFailed as failure:
+            error = failure.message
+    dialog = LoginDialog(login=login or "", error=error)
+    _watch_first_screen(dialog)
+    return dialog.user if dialog.exec() == LoginDialog.DialogCode.Accepted else None
+
+
+def run_gui(login: str | None = None, password: str | None = None, *, language: str | None = None) -> int:
+    """Run the window program: open the database, sign in, show the main window; the exit code.
+
+    The language is the one in force (the command line sets it from ``--lang`` or the
+    settings); LANGUAGE (``zh_CN`` / ``en``) sets another one for this run.
+    With LOGIN and PASSWORD the sign-in is tried without asking; when it fails the
+    login dialog opens with the login filled in and the reason shown.
+    """
+    logs.setup_logging()
+    if language:
+        i18n.set_language(language)
+    app = create_application()
+    install_excepthook()
+
+    from desktop_cs.services import database
+    try:
+        database.open_app_database()
+    except Exception:
+        log.exception("cannot open the database in %s", paths.data_dir())
+        QMessageBox.critical(None, _app_title(), _(
+            "The database in {folder} cannot be opened. Details were written to: {path}").format(
+            folder=paths.data_dir(), path=logs.log_file()))
+        return 1
+
+    try:
+        user = _sign_in(login, password)
+        if user is None:
+            return 0
+        if user.must_change_password:
+            from desktop_cs.views.change_password_dialog import ChangePasswordDialog
+            dialog = ChangePasswordDialog(user, required=True)
+            _watch_first_screen(dialog)
+            if dialog.exec() != ChangePasswordDialog.DialogCode.Accepted:
+                return 0
+
+        from desktop_cs.views.main_window import MainWindow
+        window = MainWindow(user)
+        _watch_first_screen(window)
+        window.show()
+        log.info("signed in as %s", user.login)
+        return app.exec()
+    finally:
+        database.close_app_database()

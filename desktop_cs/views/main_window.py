@@ -1,0 +1,190 @@
+"""The main window: the four working areas as tabs, the menus, and the signed-in user in the status bar."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+
+from desktop_cs import paths, settings
+from desktop_cs.i18n import N_, _
+from desktop_cs.services import team_settings, users
+
+if TYPE_CHECKING:
+    from desktop_cs.models import User
+
+#: (objectName, title) of the four working areas, in tab order
+TABS: tuple[tuple[str, str], ...] = (
+    ("customersTab", N_("Customer archive")),
+    ("callbacksTab", N_("Callback schedule")),
+    ("complaintsTab", N_("Complaint log")),
+    ("pointsTab", N_("Points")),
+)
+
+GEOMETRY_KEY = "main_window/geometry"
+STATE_KEY = "main_window/state"
+TAB_KEY = "main_window/tab"
+
+DEFAULT_WIDTH = 1200
+DEFAULT_HEIGHT = 720
+
+
+def _placeholder(object_name: str) -> QWidget:
+    """A tab whose real content is not built yet: one plain, centred line."""
+    page = QWidget()
+    page.setObjectName(object_name)
+    label = QLabel(_("This area is not available yet."))
+    label.setObjectName(object_name.removesuffix("Tab") + "Placeholder")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    layout = QVBoxLayout(page)
+    layout.addWidget(label)
+    return page
+
+
+class MainWindow(QMainWindow):
+    """The window a signed-in user works in."""
+
+    def __init__(self, user: User, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.user = user
+
+        title = _("Customer Service Desk")
+        company = team_settings.get(team_settings.COMPANY_NAME)
+        if company:
+            title = f"{title} — {company}"
+        self.setWindowTitle(title)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        for object_name, tab_title in TABS:
+            self.tabs.addTab(_placeholder(object_name), _(tab_title))
+        self.setCentralWidget(self.tabs)
+
+        self._build_menus()
+        self.user_label = QLabel(_("Signed in: {name} ({role})").format(
+            name=user.display_name, role=users.role_label(user.role)))
+        self.user_label.setObjectName("userStatusLabel")
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        self._restore_layout()
+
+    # -- menus ---------------------------------------------------------------------------------
+    def _action(self, text: str, object_name: str, slot, shortcut: str | None = None) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(object_name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+
+        file_menu = bar.addMenu(_("&File"))
+        file_menu.setObjectName("fileMenu")
+        self.settings_action = self._action(_("&Settings…"), "settingsAction", self.show_settings, "Ctrl+,")
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.change_password_action = self._action(_("&Change password…"), "changePasswordAction",
+                                                    self.change_password)
+        self.quit_action = self._action(_("&Quit"), "quitAction", self.close, "Ctrl+Q")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(self.settings_action)
+        file_menu.addAction(self.change_password_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        view_menu = bar.addMenu(_("&View"))
+        view_menu.setObjectName("viewMenu")
+        self.tab_actions = QActionGroup(self)
+        self.tab_actions.setExclusive(True)
+        for index, (object_name, tab_title) in enumerate(TABS):
+            action = self._action(_(tab_title), object_name.removesuffix("Tab") + "Action",
+                                  lambda _checked=False, i=index: self.tabs.setCurrentIndex(i), f"Ctrl+{index + 1}")
+            action.setCheckable(True)
+            action.setChecked(index == 0)
+            self.tab_actions.addAction(action)
+            view_menu.addAction(action)
+
+        tools_menu = bar.addMenu(_("&Tools"))
+        tools_menu.setObjectName("toolsMenu")
+        self.open_data_folder_action = self._action(_("Open &data folder"), "openDataFolderAction",
+                                                    self.open_data_folder)
+        tools_menu.addAction(self.open_data_folder_action)
+
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.setObjectName("helpMenu")
+        self.about_action = self._action(_("&About…"), "aboutAction", self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.about_action)
+
+    def _tab_changed(self, index: int) -> None:
+        actions = self.tab_actions.actions()
+        if 0 <= index < len(actions):
+            actions[index].setChecked(True)
+
+    # -- menu commands (dialogs are imported when first used, to keep the start fast) ----------
+    def show_settings(self) -> None:
+        from desktop_cs.views.settings_dialog import SettingsDialog
+        SettingsDialog(self).exec()
+
+    def change_password(self) -> None:
+        from desktop_cs.views.change_password_dialog import ChangePasswordDialog
+        if ChangePasswordDialog.ask(self.user, self):
+            self.statusBar().showMessage(_("Your password was changed."), 5000)
+
+    def show_about(self) -> None:
+        from desktop_cs.views.about_dialog import AboutDialog
+        AboutDialog(self).exec()
+
+    def open_data_folder(self) -> bool:
+        folder = paths.data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    # -- window layout, remembered per PC ------------------------------------------------------
+    def _default_geometry(self) -> None:
+        width, height = DEFAULT_WIDTH, DEFAULT_HEIGHT
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            # leave room for the title bar and frame on a 1366×768 screen
+            width = min(width, available.width() - 40)
+            height = min(height, available.height() - 80)
+            self.resize(width, height)
+            frame = self.frameGeometry()
+            frame.moveCenter(available.center())
+            self.move(frame.topLeft())
+        else:
+            self.resize(width, height)
+
+    def _restore_layout(self) -> None:
+        store = settings.qsettings()
+        geometry = store.value(GEOMETRY_KEY)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self._default_geometry()
+        state = store.value(STATE_KEY)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        try:
+            tab = int(store.value(TAB_KEY, 0))
+        except (TypeError, ValueError):
+            tab = 0
+        if 0 <= tab < self.tabs.count():
+            self.tabs.setCurrentIndex(tab)
+
+    def save_layout(self) -> None:
+        """Remember the size, position and current tab for the next start."""
+        store = settings.qsettings()
+        store.setValue(GEOMETRY_KEY, self.saveGeometry())
+        store.setValue(STATE_KEY, self.saveState())
+        store.setValue(TAB_KEY, self.tabs.currentIndex())
+        store.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_layout()
+        super().closeEvent(event)
