@@ -1,7 +1,8 @@
-"""Print the DDL the current models produce, per database, to freeze into a new numbered migration.
+"""Freeze the DDL the current models produce, per database, into a migration's tables module.
 
-Usage: python scripts/freeze_schema.py sqlite|postgres
-A migration keeps its own copy of the SQL so that later model changes never rewrite history.
+Usage: python scripts/freeze_schema.py desktop_cs/models/migrations/mNNNN_tables.py
+A migration keeps its own copy of the SQL so that later model changes never rewrite history;
+only run this for a migration that has not been released.
 """
 import sys
 
@@ -14,8 +15,7 @@ def ddl(db: pw.Database) -> list[str]:
     database.initialize(db)
     out = []
     for model in ALL_MODELS:
-        ctx = db.get_sql_context()
-        sql, params = ctx.sql(model._schema._create_table(safe=False)).query()
+        sql, params = db.get_sql_context().sql(model._schema._create_table(safe=False)).query()
         assert not params, params
         out.append(sql)
         for index in model._schema._create_indexes(safe=False):
@@ -25,8 +25,15 @@ def ddl(db: pw.Database) -> list[str]:
     return out
 
 
+def _literal(statements: list[str]) -> str:
+    return "[\n" + "".join(f"    {s!r},\n" for s in statements) + "]"
+
+
 if __name__ == "__main__":
-    kind = sys.argv[1]
-    db = pw.SqliteDatabase(":memory:") if kind == "sqlite" else pw.PostgresqlDatabase("x")
-    for statement in ddl(db):
-        print(statement + ";")
+    target = sys.argv[1]
+    sqlite = ddl(pw.SqliteDatabase(":memory:"))
+    postgres = ddl(pw.PostgresqlDatabase("frozen"))
+    with open(target, "w", encoding="utf-8") as f:
+        f.write('"""Tables and indexes frozen by scripts/freeze_schema.py (generated: do not edit)."""\n'
+                "# flake8: noqa: E501\n\n"
+                f"SQLITE_TABLES = {_literal(sqlite)}\n\nPOSTGRES_TABLES = {_literal(postgres)}\n")

@@ -11,7 +11,7 @@ CUSTOMER_TYPES = ("investor", "borrower", "prospect")
 SOURCES = ("hotline", "online_chat", "website", "visit", "referral", "import", "other")
 ENQUIRY_CHANNELS = ("hotline", "im", "web_chat", "email", "visit")
 ENQUIRY_OUTCOMES = ("resolved", "handed_on")
-ASSIGNMENT_REASONS = ("manual", "auto", "handover", "merge", "import")
+ASSIGNMENT_REASONS = ("manual", "auto", "handover", "merge", "import", "created")
 
 
 def _in(column: str, values: tuple[str, ...]) -> pw.Check:
@@ -51,6 +51,11 @@ class Customer(BaseModel):
     assigned_to = pw.ForeignKeyField(User, null=True, backref="customers", on_delete="RESTRICT")
     assigned_at = pw.DateTimeField(null=True, index=True)
     memo = pw.TextField(default="")
+    #: contact bookkeeping kept by the services that record a contact (reached callback,
+    #: enquiry, complaint handled): the last contact by anyone, and the first contact by the
+    #: assigned specialist since the current assignment (NULL = not yet: the one-week rule)
+    last_contact_at = pw.DateTimeField(null=True, index=True)
+    first_contact_at = pw.DateTimeField(null=True)
     preferred_time = pw.CharField(max_length=32, default="")   # e.g. "14:00-17:00"
     do_not_call = pw.BooleanField(default=False)
     created_at = pw.DateTimeField(default=clock.now, index=True)
@@ -68,6 +73,7 @@ _live = Customer.deleted_at.is_null() & Customer.merged_into.is_null()
 Customer.add_index(Customer.index(Customer.mobile, unique=True, name="customer_live_mobile").where(_live))
 Customer.add_index(Customer.index(Customer.id_number, unique=True, name="customer_live_id_number").where(_live))
 Customer.add_index(Customer.index(Customer.assigned_to, Customer.assigned_at, name="customer_assigned"))
+Customer.add_index(Customer.index(Customer.name, Customer.id, name="customer_name"))
 
 
 class Tag(BaseModel):

@@ -18,6 +18,15 @@ class ValidationError(ServiceError):
         self.field = field
 
 
+class FormErrors(ValidationError):
+    """Several fields are wrong at once; ERRORS maps each field to its message (a view shows each beside its field)."""
+
+    def __init__(self, errors: dict[str, str]):
+        first_field, first_message = next(iter(errors.items()))
+        super().__init__(first_message, first_field)
+        self.errors = errors
+
+
 class PermissionDenied(ServiceError):
     """The acting user may not do this."""
 

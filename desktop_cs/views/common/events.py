@@ -1,0 +1,26 @@
+"""The change broadcast: services' writes announced once, so every open view refreshes just what changed."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+
+class AppEvents(QObject):
+    """Signals views emit after a successful write and listen to for refreshing."""
+
+    #: customer ids created, edited, deleted, assigned or merged (empty list = many / unknown)
+    customersChanged = Signal(list)
+    #: reference lists changed (tiers, tags, topics)
+    referenceDataChanged = Signal()
+    #: open one customer's page (from a link anywhere)
+    openCustomer = Signal(int)
+
+
+_events: AppEvents | None = None
+
+
+def events() -> AppEvents:
+    """The one AppEvents of the application (created on first use, after QApplication)."""
+    global _events
+    if _events is None:
+        _events = AppEvents()
+    return _events
