@@ -46,8 +46,10 @@ class CustomerInput:
     """What the create / edit dialog sends; text as typed, checked and normalised by the service."""
 
     name: str
-    mobile: str = ""
-    id_number: str = ""
+    #: None = keep the stored value when editing (a specialist never sees it in full); empty when creating
+    mobile: str | None = ""
+    #: None = keep the stored value when editing; empty when creating
+    id_number: str | None = ""
     email: str = ""
     im_id: str = ""
     customer_type: str = "prospect"
@@ -335,10 +337,16 @@ def reveal(actor: User, customer_id: int, field_name: str) -> str:
 
 # --- writing -------------------------------------------------------------------------------------
 
-def _check_input(data: CustomerInput, exclude_id: int | None = None) -> dict:
-    """Validate every field; FormErrors lists them all, DuplicateCustomer names the existing customer."""
+def _check_input(data: CustomerInput, exclude_id: int | None = None, stored: Customer | None = None) -> dict:
+    """Validate every field; FormErrors lists them all, DuplicateCustomer names the existing customer.
+
+    A mobile or ID number of None keeps STORED's value unchecked (None when creating).
+    """
     errors: dict[str, str] = {}
     values: dict = {}
+    typed_mobile = data.mobile if data.mobile is not None else ((stored.mobile if stored else None) or "")
+    typed_id_number = data.id_number if data.id_number is not None else (
+        (stored.id_number if stored else None) or "")
 
     def attempt(name, fn):
         try:
@@ -349,9 +357,15 @@ def _check_input(data: CustomerInput, exclude_id: int | None = None) -> dict:
     attempt("name", lambda: identity.check_length(data.name, "name", _("The name")))
     if "name" in values and not values["name"]:
         errors["name"] = _("Enter the customer's name.")
-    attempt("mobile", lambda: identity.normalize_mobile(data.mobile) if data.mobile.strip() else None)
-    attempt("id_number", lambda: identity.check_id_number(data.id_number).number if data.id_number.strip()
-            else None)
+    if data.mobile is None:
+        values["mobile"] = typed_mobile or None
+    else:
+        attempt("mobile", lambda: identity.normalize_mobile(data.mobile) if data.mobile.strip() else None)
+    if data.id_number is None:
+        values["id_number"] = typed_id_number or None
+    else:
+        attempt("id_number", lambda: identity.check_id_number(data.id_number).number if data.id_number.strip()
+                else None)
     attempt("email", lambda: identity.normalize_email(data.email) if data.email.strip() else None)
     attempt("im_id", lambda: identity.check_length(data.im_id, "im_id", _("The QQ / WeChat id")) or None)
     attempt("memo", lambda: identity.check_length(data.memo, "memo", _("The memo")))
@@ -370,11 +384,11 @@ def _check_input(data: CustomerInput, exclude_id: int | None = None) -> dict:
             errors["referred_by_id"] = _("A customer cannot refer themselves.")
         elif not Customer.select().where((Customer.id == data.referred_by_id) & _live()).exists():
             errors["referred_by_id"] = _("The referring customer does not exist.")
-    if data.realname_verified and not (data.id_number or "").strip():
+    if data.realname_verified and not typed_id_number.strip():
         errors.setdefault("id_number", _("Real-name verification needs the ID number."))
     if data.email_verified and not (data.email or "").strip():
         errors.setdefault("email", _("Email verification needs the email address."))
-    if data.mobile_verified and not (data.mobile or "").strip():
+    if data.mobile_verified and not typed_mobile.strip():
         errors.setdefault("mobile", _("Mobile verification needs the mobile number."))
     tags = []
     for tag in data.tags:
@@ -493,7 +507,7 @@ def update_customer(actor: User, customer_id: int, data: CustomerInput, expected
                                    "overwrite them.").format(who=who or _("another user"),
                                                              when=when.strftime("%H:%M:%S") if when else "?"),
                                  who, when)
-        v = _check_input(data, exclude_id=customer_id)
+        v = _check_input(data, exclude_id=customer_id, stored=customer)
         old = {f: getattr(customer, f) for f in AUDITED_FIELDS}
         new = dict(
             name=v["name"], mobile=v["mobile"], id_number=v["id_number"], email=v["email"], im_id=v["im_id"],
