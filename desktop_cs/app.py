@@ -175,6 +175,21 @@ def _sign_in(login: str | None, password: str | None) -> User | None:
     return dialog.user if dialog.exec() == LoginDialog.DialogCode.Accepted else None
 
 
+def route_qt_messages() -> None:
+    """Send Qt's own warnings to our log file instead of the terminal (not in tests: pytest-qt captures them)."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+    qt_log = logging.getLogger("qt")
+
+    def handler(mode, context, message: str) -> None:
+        qt_log.log(levels.get(mode, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
 def run_gui(login: str | None = None, password: str | None = None, *, language: str | None = None) -> int:
     """Run the window program: open the database, sign in, show the main window; the exit code.
 
@@ -186,6 +201,7 @@ def run_gui(login: str | None = None, password: str | None = None, *, language: 
     logs.setup_logging()
     if language:
         i18n.set_language(language)
+    route_qt_messages()
     app = create_application()
     install_excepthook()
 

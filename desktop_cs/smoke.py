@@ -16,7 +16,7 @@ def _has_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def run_smoke() -> list[str]:
+def run_smoke(route_qt: bool = True) -> list[str]:
     """Run every check; return the problems found (empty when all is well).
 
     The database in the data folder is never opened: the check works on a throwaway
@@ -34,9 +34,11 @@ def run_smoke() -> list[str]:
         open_app_database(temp / "smoke.sqlite3")
         user = users.first_run("Smoke", "smoke", "Smoke", "smoke-check-1", "smoke-check-1")
 
-        from desktop_cs.app import create_application
+        from desktop_cs.app import create_application, route_qt_messages
         from desktop_cs.views.main_window import MainWindow
 
+        if route_qt:
+            route_qt_messages()
         app = create_application()
         window = MainWindow(user)
         window.show()
