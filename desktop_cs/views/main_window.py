@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWid
 from desktop_cs import paths, settings
 from desktop_cs.i18n import N_, _
 from desktop_cs.services import team_settings, users
+from desktop_cs.views.common.events import events
+from desktop_cs.views.customers.archive_tab import CustomerArchiveTab
 
 if TYPE_CHECKING:
     from desktop_cs.models import User
@@ -60,8 +62,11 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
+        self.customers_tab = CustomerArchiveTab(user)
+        self.customers_tab.setObjectName("customersTab")
         for object_name, tab_title in TABS:
-            self.tabs.addTab(_placeholder(object_name), _(tab_title))
+            page = self.customers_tab if object_name == "customersTab" else _placeholder(object_name)
+            self.tabs.addTab(page, _(tab_title))
         self.setCentralWidget(self.tabs)
 
         self._build_menus()
@@ -69,7 +74,10 @@ class MainWindow(QMainWindow):
             name=user.display_name, role=users.role_label(user.role)))
         self.user_label.setObjectName("userStatusLabel")
         self.statusBar().addPermanentWidget(self.user_label)
+        self.match_count_label = self.customers_tab.count_label     # objectName matchCountLabel
+        self.statusBar().addWidget(self.match_count_label)
         self.tabs.currentChanged.connect(self._tab_changed)
+        events().openCustomer.connect(self._open_customer)
 
         self._restore_layout()
 
@@ -122,10 +130,14 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.about_action)
 
+    def _open_customer(self, _customer_id: int) -> None:
+        self.tabs.setCurrentWidget(self.customers_tab)     # the tab itself shows the customer
+
     def _tab_changed(self, index: int) -> None:
         actions = self.tab_actions.actions()
         if 0 <= index < len(actions):
             actions[index].setChecked(True)
+        self.match_count_label.setVisible(self.tabs.widget(index) is self.customers_tab)
 
     # -- menu commands (dialogs are imported when first used, to keep the start fast) ----------
     def show_settings(self) -> None:
@@ -187,4 +199,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_layout()
+        self.customers_tab.shutdown()
         super().closeEvent(event)

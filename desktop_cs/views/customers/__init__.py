@@ -1,0 +1,1 @@
+"""The customer archive's screens: the archive tab, its table model, the customer page and the dialogs."""

@@ -1,0 +1,237 @@
+"""The archive list's table model: one page of customers at a time from the search service, never all rows."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from desktop_cs.i18n import N_, _
+from desktop_cs.services import customers
+from desktop_cs.services.customers import PAGE_SIZE, CustomerQuery, CustomerRow
+from desktop_cs.views.common import ERROR_COLOR
+
+if TYPE_CHECKING:
+    from desktop_cs.models import User
+
+#: what ``fetch`` is called with: (actor, query, offset, limit) -> rows
+Fetch = Callable[["User", CustomerQuery, int, int], list[CustomerRow]]
+
+#: the role that gives a row's customer id
+CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+#: at most this many rows are reloaded by ``refresh`` (keeps a refresh after a write quick)
+MAX_REFRESH_ROWS = 10 * PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the list: its key, header, header tooltip and the service's sort key."""
+
+    key: str
+    title: str
+    tooltip: str
+    sort_key: str
+    #: a typical value, to size the column without measuring every row
+    sample: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", N_("Name"), N_("Customer name"), "name", "欧阳明月"),
+    Column("mobile", N_("Mobile"), N_("Mobile number (masked)"), "mobile", "138****5678"),
+    Column("customer_type", N_("Type"), N_("Customer type"), "customer_type", "潜在客户"),
+    Column("tier", N_("Tier"), N_("Customer tier"), "tier", "重点客户"),
+    Column("source", N_("Source"), N_("Source channel"), "source", "在线咨询"),
+    Column("verification", N_("Verification"), N_("Verification status"), "verification", "实名认证 · 手机认证"),
+    Column("specialist", N_("Specialist"), N_("Assigned specialist"), "specialist", "欧阳专员"),
+    Column("last_contact_at", N_("Last contact"), N_("Last contact with the customer"), "last_contact_at",
+           "2026-11-22"),
+    Column("open", N_("Callbacks / complaints"), N_("Open callbacks / open complaints"), "open_callbacks",
+           "12 / 3"),
+)
+COLUMN_INDEX = {column.key: index for index, column in enumerate(COLUMNS)}
+
+
+def _column_of_sort_key(sort_key: str) -> int:
+    """The column sorted by SORT_KEY (-1 when no column is: the default order by number)."""
+    for index, column in enumerate(COLUMNS):
+        if column.sort_key == sort_key:
+            return index
+    return -1
+
+
+class CustomerTableModel(QAbstractTableModel):
+    """Customers matching a CustomerQuery, loaded PAGE_SIZE rows at a time as the view scrolls.
+
+    ``setQuery`` loads the first page only (no count: the count runs elsewhere, off the UI
+    thread); ``fetchMore`` appends the next page; ``sort`` changes the query's order and
+    reloads. Rows are the service's masked ``CustomerRow`` objects.
+    """
+
+    def __init__(self, actor: User, parent=None, fetch: Fetch | None = None, page_size: int = PAGE_SIZE):
+        super().__init__(parent)
+        self.actor = actor
+        self._fetch: Fetch = fetch or customers.search_page
+        self.page_size = page_size
+        self._query = CustomerQuery()
+        self._rows: list[CustomerRow] = []
+        self._rows_by_id: dict[int, int] = {}
+        self._more = False
+        self._loaded = False
+        self._red = QColor(ERROR_COLOR)
+
+    # -- loading -------------------------------------------------------------------------------
+    def query(self) -> CustomerQuery:
+        """A copy of the query in force."""
+        return dataclasses.replace(self._query)
+
+    def setQuery(self, query: CustomerQuery) -> None:  # noqa: N802 - Qt naming
+        """Show the first page of QUERY's matches (synchronously: this is the search-as-you-type path)."""
+        self._query = dataclasses.replace(query)
+        self._reload(self.page_size)
+
+    def setOrder(self, sort_key: str, descending: bool) -> None:  # noqa: N802 - Qt naming
+        """Set the order the next load uses, without loading (for restoring a saved layout)."""
+        self._query.sort, self._query.descending = sort_key, descending
+
+    def refresh(self) -> None:
+        """Reload after a write: as many rows as were loaded (within reason), so the view stays put."""
+        self._reload(min(max(len(self._rows), self.page_size), MAX_REFRESH_ROWS))
+
+    def _reload(self, limit: int) -> None:
+        rows = self._fetch(self.actor, self._query, 0, limit)
+        self.beginResetModel()
+        self._rows = []
+        self._rows_by_id = {}
+        self._append(rows)
+        self._more = len(rows) >= limit
+        self._loaded = True
+        self.endResetModel()
+
+    def _append(self, rows: list[CustomerRow]) -> int:
+        """Add ROWS not shown yet (a page boundary can repeat a row when data changed in between)."""
+        added = 0
+        for row in rows:
+            if row.id not in self._rows_by_id:
+                self._rows_by_id[row.id] = len(self._rows)
+                self._rows.append(row)
+                added += 1
+        return added
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: N802
+        if parent.isValid() or not self._more:
+            return
+        rows = self._fetch(self.actor, self._query, len(self._rows), self.page_size)
+        self._more = len(rows) >= self.page_size
+        fresh = [row for row in rows if row.id not in self._rows_by_id]
+        if not fresh:
+            return
+        first = len(self._rows)
+        # the last row inserted is first + n - 1 (the PySide6 fetchmore example passes one too many)
+        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+        self._append(fresh)
+        self.endInsertRows()
+
+    def hasMoreRows(self) -> bool:  # noqa: N802 - Qt naming
+        """More matches wait to be fetched (the loaded rows are not all of them)."""
+        return self._more
+
+    # -- reading -------------------------------------------------------------------------------
+    def customer_id(self, row: int) -> int | None:
+        """The customer shown on ROW (None outside the loaded rows)."""
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def customer_row(self, row: int) -> CustomerRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, customer_id: int) -> int:
+        """The row showing CUSTOMER_ID among the loaded rows, or -1."""
+        return self._rows_by_id.get(customer_id, -1)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _(COLUMNS[section].title)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _(COLUMNS[section].tooltip)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(COLUMNS):
+            return None
+        row = self._rows[index.row()]
+        key = COLUMNS[index.column()].key
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, key)
+        if role == CUSTOMER_ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._red if row.overdue_first_contact else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, key)
+        if role == Qt.ItemDataRole.FontRole and key == "mobile" and row.do_not_call:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and key == "open":
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    @staticmethod
+    def _text(row: CustomerRow, key: str) -> str:
+        if key == "last_contact_at":
+            return row.last_contact_at.strftime("%Y-%m-%d") if row.last_contact_at else ""
+        if key == "open":
+            return f"{row.open_callbacks} / {row.open_complaints}"
+        if key == "mobile" and row.do_not_call:
+            return _("{mobile} (do not call)").format(mobile=row.mobile) if row.mobile else _("(do not call)")
+        return getattr(row, key) or ""
+
+    @staticmethod
+    def _tooltip(row: CustomerRow, key: str) -> str | None:
+        notes = []
+        if row.overdue_first_contact:
+            notes.append(_("Not contacted within a week of assignment: contact this customer now."))
+        if row.do_not_call:
+            notes.append(_("The customer asked not to be called."))
+        if key == "last_contact_at" and row.last_contact_at:
+            notes.append(row.last_contact_at.strftime("%Y-%m-%d %H:%M"))
+        if key == "open":
+            notes.append(_("{callbacks} open callbacks, {complaints} open complaints").format(
+                callbacks=row.open_callbacks, complaints=row.open_complaints))
+        return "\n".join(notes) or None
+
+    # -- sorting -------------------------------------------------------------------------------
+    def sortColumn(self) -> int:  # noqa: N802 - Qt naming
+        """The column the query is sorted by (-1: the default order by number)."""
+        return _column_of_sort_key(self._query.sort)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order by COLUMN through the service (column -1: by customer number, newest first)."""
+        query = dataclasses.replace(self._query)
+        if 0 <= column < len(COLUMNS):
+            query.sort = COLUMNS[column].sort_key
+            query.descending = order == Qt.SortOrder.DescendingOrder
+        else:
+            query.sort, query.descending = "id", True
+        if self._loaded and (query.sort, query.descending) == (self._query.sort, self._query.descending):
+            return
+        self.setQuery(query)
