@@ -122,9 +122,14 @@ def handover(actor: User, from_id: int, to_id: int) -> HandoverResult:
         return HandoverResult(moved, callbacks, complaints)
 
 
-def specialist_loads() -> list[tuple[int, str, int]]:
-    """(user id, name, customers held) of every active specialist, for the assignment dialog."""
-    specialists = list(User.select().where((User.role == "specialist") & (User.active == True))  # noqa: E712
-                       .order_by(User.display_name))
+def specialist_loads(include_inactive: bool = False) -> list[tuple[int, str, int]]:
+    """(user id, name, customers held) of every active specialist, for the assignment dialogs.
+
+    INCLUDE_INACTIVE adds deactivated specialists who still hold customers (a handover's
+    "from" side: someone who left), their name marked.
+    """
+    query = User.select().where(User.role == "specialist").order_by(User.display_name)
+    specialists = list(query)
     loads = _loads(specialists) if specialists else {}
-    return [(s.id, s.display_name, loads[s.id]) for s in specialists]
+    return [(s.id, s.display_name if s.active else _("{name} (deactivated)").format(name=s.display_name),
+             loads[s.id]) for s in specialists if s.active or (include_inactive and loads[s.id])]

@@ -134,6 +134,9 @@ class CustomerDetail:
     specialist: str
     assigned_at: dt.datetime | None
     first_contact_at: dt.datetime | None
+    #: the one-week first contact: when it falls due, and whether it is overdue now
+    first_contact_due: dt.datetime | None
+    overdue_first_contact: bool
     last_contact_at: dt.datetime | None
     memo: str
     preferred_time: str
@@ -309,6 +312,8 @@ def get_customer(actor: User, customer_id: int) -> CustomerDetail:
         except ValidationError:
             pass
     referrer = Customer.get_or_none(Customer.id == c.referred_by_id) if c.referred_by_id else None
+    due = (c.assigned_at + dt.timedelta(days=FIRST_CONTACT_DAYS)
+           if c.assigned_to_id and c.assigned_at and not c.first_contact_at else None)
     return CustomerDetail(
         id=c.id, name=c.name, mobile=mask_mobile(c.mobile), id_number=mask_id_number(c.id_number),
         birth_date=born, sex=labels.label(labels.SEXES, sex), region=region or "",
@@ -318,7 +323,8 @@ def get_customer(actor: User, customer_id: int) -> CustomerDetail:
         realname_verified=c.realname_verified_at is not None, email_verified=c.email_verified_at is not None,
         mobile_verified=c.mobile_verified_at is not None, assigned_to_id=c.assigned_to_id,
         specialist=c.assigned_to.display_name if c.assigned_to_id else "", assigned_at=c.assigned_at,
-        first_contact_at=c.first_contact_at, last_contact_at=c.last_contact_at, memo=c.memo,
+        first_contact_at=c.first_contact_at, first_contact_due=due,
+        overdue_first_contact=bool(due and due <= clock.now()), last_contact_at=c.last_contact_at, memo=c.memo,
         preferred_time=c.preferred_time, do_not_call=c.do_not_call, tags=_tags_of(c.id), created_at=c.created_at,
         version=c.version, deleted=c.deleted_at is not None, erased=c.erased_at is not None,
         merged_into_id=c.merged_into_id, can_edit=can_edit(actor, c))

@@ -35,6 +35,28 @@ def _balance(customer_id: int) -> int:
         PointsEntry.customer == customer_id).scalar() or 0
 
 
+@dataclass
+class MergePreview:
+    """What a merge of the absorbed customer into the kept one would move."""
+
+    callbacks: int
+    complaints: int
+    enquiries: int
+    points_balance: int
+    awards_to_reverse: int
+
+
+@action("customers.merge_preview", WORK_OWN)
+def preview(actor: User, keep_id: int, absorb_id: int) -> MergePreview:
+    """Count what ``merge`` would move, without changing anything."""
+    counts = {m: m.select().where(m.customer == absorb_id).count() for m in (Callback, Complaint, Enquiry)}
+    kept_once = [e.once_key for e in PointsEntry.select(PointsEntry.once_key)
+                 .where((PointsEntry.customer == keep_id) & PointsEntry.once_key.is_null(False))]
+    doubles = (PointsEntry.select().where((PointsEntry.customer == absorb_id)
+                                          & PointsEntry.once_key.in_(kept_once or [""])).count())
+    return MergePreview(counts[Callback], counts[Complaint], counts[Enquiry], _balance(absorb_id), doubles)
+
+
 @action("customers.merge", WORK_OWN)
 def merge(actor: User, keep_id: int, absorb_id: int, take_from_absorbed: set[str] | list[str] = ()) -> MergeResult:
     """Merge ABSORB into KEEP. Fields named in TAKE_FROM_ABSORBED take the absorbed customer's value.

@@ -68,7 +68,12 @@ def timeline(actor, customer_id: int) -> list[TimelineEntry]:
     names = _names()
     out: list[TimelineEntry] = []
     for e in AuditEntry.select().where(AuditEntry.customer_id.in_(ids) & AuditEntry.action.in_(list(_AUDIT_ACTIONS))):
-        detail = _change_text(e.details) if e.action == "customer_updated" else e.summary
+        if e.action == "customer_updated":
+            detail = _change_text(e.details)
+        elif e.action == "unmask":
+            detail = labels.label(labels.CUSTOMER_FIELDS, e.summary)
+        else:
+            detail = e.summary
         out.append(TimelineEntry(e.at, "audit", _(_AUDIT_ACTIONS[e.action]), detail,
                                  names.get(e.user_id, e.user_name), e.customer_id))
     for a in Assignment.select().where(Assignment.customer.in_(ids)):

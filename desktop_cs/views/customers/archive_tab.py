@@ -136,7 +136,7 @@ class CustomerArchiveTab(QWidget):
         self.model.modelReset.connect(self._restore_selection)
         header = self.table.horizontalHeader()
         header.sectionResized.connect(lambda *_args: self._save_timer.start())
-        header.sortIndicatorChanged.connect(lambda *_args: self._sorted())
+        header.sortIndicatorChanged.connect(lambda *_args: self._save_timer.start())
         self.splitter.splitterMoved.connect(lambda *_args: self._save_timer.start())
 
         hub = events()
@@ -415,9 +415,6 @@ class CustomerArchiveTab(QWidget):
         # a half-typed tag would empty the list: filter once the text is a known tag (or cleared)
         if not text.strip() or text.strip() in self._tags:
             self._filters_changed()
-
-    def _sorted(self) -> None:
-        self._update_actions()
 
     def _after_query(self) -> None:
         """After a new first page: count the matches (at once when all are loaded) and refresh the commands."""
@@ -795,12 +792,22 @@ class CustomerArchiveTab(QWidget):
 
     # -- layout, remembered per PC ---------------------------------------------------------------
     def _default_column_widths(self) -> None:
+        """Size the columns from the header and typical values (never by measuring every row)."""
+        samples: dict[str, list[str]] = {
+            "customer_type": [text for _code, text in labels.choices(labels.CUSTOMER_TYPES)],
+            "source": [text for _code, text in labels.choices(labels.SOURCES)],
+            "verification": [" · ".join(labels.label(labels.VERIFICATIONS, key)
+                                         for key in ("realname", "mobile", "email"))],
+            "tier": [self.tier_combo.itemText(i) for i in range(1, self.tier_combo.count())],
+        }
         metrics = self.table.fontMetrics()
         header_metrics = self.table.horizontalHeader().fontMetrics()
+        widest = text_width(self.table, 40)
         for index, column in enumerate(COLUMNS):
             header = header_metrics.horizontalAdvance(_(column.title)) + 28   # room for the sort arrow
-            sample = metrics.horizontalAdvance(column.sample) + 16
-            self.table.setColumnWidth(index, max(header, sample))
+            values = samples.get(column.key) or [column.sample]
+            sample = max(metrics.horizontalAdvance(text) for text in [column.sample, *values]) + 16
+            self.table.setColumnWidth(index, min(max(header, sample), widest))
 
     def _restore_layout(self) -> None:
         self._default_column_widths()
@@ -816,7 +823,7 @@ class CustomerArchiveTab(QWidget):
                                     header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
         splitter = store.value(SPLITTER_KEY)
         if not (isinstance(splitter, QByteArray) and self.splitter.restoreState(splitter)) and self.page is not None:
-            self.splitter.setSizes([640, 360])
+            self.splitter.setSizes([900, 440])     # the list gets the room; the page stays readable
 
     def save_layout(self) -> None:
         """Remember the column widths, the order and the splitter for the next start."""

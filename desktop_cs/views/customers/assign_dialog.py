@@ -104,7 +104,8 @@ class HandoverDialog(QDialog):
         self.actor = actor
         self.result_: assignment.HandoverResult | None = None
         self.loads = assignment.specialist_loads()
-        self.from_combo = _specialist_combo("fromCombo", self.loads)
+        self.sources = assignment.specialist_loads(include_inactive=True)
+        self.from_combo = _specialist_combo("fromCombo", self.sources)
         self.to_combo = _specialist_combo("toCombo", self.loads)
         if len(self.loads) > 1:
             self.to_combo.setCurrentIndex(1)
@@ -144,7 +145,7 @@ class HandoverDialog(QDialog):
         self.setMinimumWidth(text_width(self, 60))
 
     def _names(self) -> tuple[str, str, int]:
-        by_id = {user_id: (name, held) for user_id, name, held in self.loads}
+        by_id = {user_id: (name, held) for user_id, name, held in self.sources}
         source, held = by_id.get(self.from_combo.currentData(), ("", 0))
         target, _held = by_id.get(self.to_combo.currentData(), ("", 0))
         return source, target, held

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QHeaderView, QL
                                QSizePolicy, QSplitter, QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from desktop_cs import clock
 from desktop_cs.i18n import _
 from desktop_cs.services import customers, labels, timeline
 from desktop_cs.services.customers import CustomerDetail
@@ -330,8 +329,8 @@ class CustomerPage(QWidget):
             note.setText(_("First contact made {date}").format(date=_when(d.first_contact_at)))
             note.setStyleSheet("")
         else:
-            due = d.assigned_at + dt.timedelta(days=customers.FIRST_CONTACT_DAYS)
-            if due <= clock.now():
+            due = d.first_contact_due
+            if d.overdue_first_contact:
                 note.setText(_("First contact overdue: it was due by {date} (one week after the assignment).")
                              .format(date=due.strftime("%Y-%m-%d")))
                 note.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold;")

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBo
                                QLabel, QPushButton, QRadioButton, QScrollArea, QVBoxLayout, QWidget)
 
 from desktop_cs.i18n import _, ngettext
-from desktop_cs.services import customers, labels, merge, timeline
+from desktop_cs.services import customers, labels, merge
 from desktop_cs.services.customers import CustomerDetail
 from desktop_cs.services.errors import ServiceError
 from desktop_cs.views.common import FieldError, explanation, text_width
@@ -107,7 +107,6 @@ class MergeDialog(QDialog):
         try:
             keep = customers.get_customer(self.actor, self.keep_id)
             absorbed = customers.get_customer(self.actor, self.absorb_id)
-            history = timeline.timeline(self.actor, self.absorb_id)
         except ServiceError as error:
             self.scroll.setWidget(QLabel(error.message))
             self.summary_label.clear()
@@ -150,7 +149,7 @@ class MergeDialog(QDialog):
         self.scroll.setWidget(grid_widget)
         # every row in view when the screen allows (a 1366×768 screen does), a scroll bar otherwise
         self.scroll.setMinimumHeight(min(grid_widget.sizeHint().height() + 2, text_width(self, 70)))
-        self.summary_label.setText(self._summary(keep, absorbed, history))
+        self.summary_label.setText(self._summary(keep, absorbed))
         self.confirm_check.setChecked(False)
         self.general_error.clear_message()
 
@@ -170,24 +169,21 @@ class MergeDialog(QDialog):
             radio.setToolTip(text)
         return radio
 
-    @staticmethod
-    def _summary(keep: CustomerDetail, absorbed: CustomerDetail, history: list[timeline.TimelineEntry]) -> str:
-        def count(kind: str) -> int:
-            return sum(1 for e in history if e.kind == kind and e.customer_id == absorbed.id)
-
-        moved = [ngettext("{n} callback", "{n} callbacks", count("callback")).format(n=count("callback")),
-                 ngettext("{n} complaint", "{n} complaints", count("complaint")).format(n=count("complaint")),
-                 ngettext("{n} enquiry", "{n} enquiries", count("enquiry")).format(n=count("enquiry"))]
+    def _summary(self, keep: CustomerDetail, absorbed: CustomerDetail) -> str:
+        p = merge.preview(self.actor, keep.id, absorbed.id)
+        moved = [ngettext("{n} callback", "{n} callbacks", p.callbacks).format(n=p.callbacks),
+                 ngettext("{n} complaint", "{n} complaints", p.complaints).format(n=p.complaints),
+                 ngettext("{n} enquiry", "{n} enquiries", p.enquiries).format(n=p.enquiries)]
         text = _("Moves from {absorbed} to {kept}: {records}.").format(
             absorbed=absorbed.name, kept=keep.name, records=", ".join(moved))
-        points = count("points")
-        if points:
-            text += " " + ngettext(
-                "Its points ledger has {n} entry: the balance moves by a pair of ledger entries naming the merge.",
-                "Its points ledger has {n} entries: the balance moves by a pair of ledger entries naming the merge.",
-                points).format(n=points)
+        if p.points_balance > 0:
+            text += " " + _("Its balance of {n} points moves by a pair of ledger entries naming the merge.").format(
+                n=p.points_balance)
         else:
-            text += " " + _("It has no points.")
+            text += " " + _("It has no points to move.")
+        if p.awards_to_reverse:
+            text += " " + _("One-time awards both received are kept once: {n} reversed on the absorbed side.").format(
+                n=p.awards_to_reverse)
         return text
 
     def taken_fields(self) -> set[str]:
