@@ -34,6 +34,8 @@ SPLITTER_KEY = "customer_archive/splitter"
 
 #: the customer page follows the current row after this pause (arrow keys held down load no page)
 PAGE_DELAY_MS = 120
+#: the match count starts after this pause in typing (the first page does not wait for it)
+COUNT_DELAY_MS = 150
 #: show "Counting…" only when the count takes longer than this
 COUNTING_DELAY_MS = 300
 #: settings are written this long after the last column resize
@@ -113,6 +115,10 @@ class CustomerArchiveTab(QWidget):
         self._page_timer.setSingleShot(True)
         self._page_timer.setInterval(PAGE_DELAY_MS)
         self._page_timer.timeout.connect(self._show_current_on_page)
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self._start_count)
         self._counting_timer = QTimer(self)
         self._counting_timer.setSingleShot(True)
         self._counting_timer.setInterval(COUNTING_DELAY_MS)
@@ -443,15 +449,20 @@ class CustomerArchiveTab(QWidget):
 
     # -- the match count (off the UI thread) ---------------------------------------------------
     def _count(self) -> None:
+        self.counter.cancel()                    # whatever is being counted is stale now
+        self._counting_timer.stop()
         if not self.model.hasMoreRows():
-            self.counter.cancel()
-            self._counting_timer.stop()
+            self._count_timer.stop()
             self._set_count(self.model.rowCount())
             return
-        actor, query = self.actor, self.current_query()
-        self.counter.submit(lambda: customers.count(actor, query))
         self._match_count = None
+        # counted once typing pauses: no query per keystroke competing with the page shown
+        self._count_timer.start()
         self._counting_timer.start()
+
+    def _start_count(self) -> None:
+        actor, query = self.actor, self.model.query()
+        self.counter.submit(lambda: customers.count(actor, query))
 
     def _count_arrived(self, n: int) -> None:
         self._counting_timer.stop()
@@ -837,5 +848,6 @@ class CustomerArchiveTab(QWidget):
         if self._save_timer.isActive():
             self._save_timer.stop()
         self.save_layout()
+        self._count_timer.stop()
         self.counter.cancel()
         self.counter.wait(5000)

@@ -22,6 +22,15 @@ Fetch = Callable[["User", CustomerQuery, int, int], list[CustomerRow]]
 #: the role that gives a row's customer id
 CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ID = int(CUSTOMER_ID_ROLE)
+_ROLES = frozenset((_DISPLAY, _FOREGROUND, _TOOLTIP, _FONT, _ALIGNMENT, _ID))
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+
 #: at most this many rows are reloaded by ``refresh`` (keeps a refresh after a write quick)
 MAX_REFRESH_ROWS = 10 * PAGE_SIZE
 
@@ -82,6 +91,8 @@ class CustomerTableModel(QAbstractTableModel):
         self._more = False
         self._loaded = False
         self._red = QColor(ERROR_COLOR)
+        self._strike = QFont()
+        self._strike.setStrikeOut(True)
 
     # -- loading -------------------------------------------------------------------------------
     def query(self) -> CustomerQuery:
@@ -176,24 +187,27 @@ class CustomerTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(COLUMNS):
+        # called some fifteen times per visible cell and paint: roles we do not answer leave first
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
             return None
-        row = self._rows[index.row()]
-        key = COLUMNS[index.column()].key
-        if role == Qt.ItemDataRole.DisplayRole:
+        r, c = index.row(), index.column()
+        if not (0 <= r < len(self._rows) and 0 <= c < len(COLUMNS)):
+            return None
+        row = self._rows[r]
+        key = COLUMNS[c].key
+        if role == _DISPLAY:
             return self._text(row, key)
-        if role == CUSTOMER_ID_ROLE:
-            return row.id
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             return self._red if row.overdue_first_contact else None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _ID:
+            return row.id
+        if role == _TOOLTIP:
             return self._tooltip(row, key)
-        if role == Qt.ItemDataRole.FontRole and key == "mobile" and row.do_not_call:
-            font = QFont()
-            font.setStrikeOut(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and key == "open":
-            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == _FONT:
+            return self._strike if key == "mobile" and row.do_not_call else None
+        if role == _ALIGNMENT:
+            return _CENTER if key == "open" else None
         return None
 
     @staticmethod
