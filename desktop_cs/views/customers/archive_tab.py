@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import logging
 import re
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -26,8 +25,6 @@ from desktop_cs.views.customers.table_model import COLUMNS, CustomerTableModel
 
 if TYPE_CHECKING:
     from desktop_cs.models import User
-
-log = logging.getLogger(__name__)
 
 HEADER_KEY = "customer_archive/header"
 SPLITTER_KEY = "customer_archive/splitter"
