@@ -38,6 +38,9 @@ def _assign(actor: User, customer_ids: list[int], specialist: User, reason: str)
     for cid in ids:
         audit.record(actor, "customer_assigned", entity="customer", entity_id=cid, customer_id=cid,
                      summary=specialist.login, details={"reason": reason})
+    # the first contact within a week, as a callback (a handover moves the other open callbacks itself)
+    from desktop_cs.services import callbacks
+    callbacks.create_first_contact(actor, ids, specialist.id, now, move_open=reason != "handover")
     return len(ids)
 
 
