@@ -64,6 +64,11 @@ PointsEntry.add_index(PointsEntry.index(PointsEntry.kind, PointsEntry.reference,
                                         name="points_entry_reference").where(PointsEntry.reference.is_null(False)))
 PointsEntry.add_index(PointsEntry.index(PointsEntry.customer, PointsEntry.once_key, unique=True,
                                         name="points_entry_once").where(PointsEntry.once_key.is_null(False)))
+# migration 2: the team summary walks this covering index; the expiry run reads lots by expiry
+PointsEntry.add_index(PointsEntry.index(PointsEntry.kind, PointsEntry.event, PointsEntry.created_at,
+                                        PointsEntry.points, PointsEntry.complaint, name="points_entry_summary"))
+PointsEntry.add_index(PointsEntry.index(PointsEntry.expires_at, name="points_entry_expires")
+                      .where(PointsEntry.expires_at.is_null(False)))
 
 
 class PointsAllocation(BaseModel):
@@ -86,3 +91,9 @@ class PointsAdjustment(BaseModel):
     decided_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
     decided_at = pw.DateTimeField(null=True)
     entry = pw.ForeignKeyField(PointsEntry, null=True, backref="+", on_delete="RESTRICT")
+    #: compensation for a complaint (migration 2): the entry written on approval links it too
+    complaint = pw.ForeignKeyField(Complaint, null=True, backref="points_adjustments", on_delete="RESTRICT")
+
+
+PointsAdjustment.add_index(PointsAdjustment.index(PointsAdjustment.status, PointsAdjustment.requested_at,
+                                                  name="points_adjustment_status"))

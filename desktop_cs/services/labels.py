@@ -48,3 +48,13 @@ CUSTOMER_FIELDS = {"name": N_("Name"), "mobile": N_("Mobile"), "id_number": N_("
                    "realname_verified_at": N_("Real-name verified"), "email_verified_at": N_("Email verified"),
                    "mobile_verified_at": N_("Mobile verified"), "memo": N_("Memo"),
                    "preferred_time": N_("Preferred time"), "do_not_call": N_("Do not call"), "tags": N_("Tags")}
+
+POINTS_EVENTS = {"registration": N_("Registration"), "realname": N_("Real-name verification"),
+                 "email_verified": N_("Email verification"), "mobile_verified": N_("Mobile verification"),
+                 "referral": N_("Referral"), "recharge": N_("Recharge"), "investment": N_("Investment")}
+POINTS_RULE_MODES = {"fixed": N_("Fixed points"), "per_amount": N_("Points per amount")}
+REFERRAL_CONDITIONS = {"referred_realname": N_("when the referred customer is real-name verified"),
+                       "referred_registered": N_("when the referred customer registers"),
+                       "none": N_("as soon as the referral is recorded")}
+ADJUSTMENT_STATUSES = {"pending": N_("Waiting for approval"), "approved": N_("Approved"),
+                       "rejected": N_("Rejected")}

@@ -1,4 +1,4 @@
-"""Merging duplicate customers without losing history: records re-pointed, points moved by a ledger pair."""
+"""Merging duplicate customers without losing history: records re-pointed, points moved lot by lot."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +8,7 @@ import peewee as pw
 from desktop_cs import clock
 from desktop_cs.i18n import _
 from desktop_cs.models import (Callback, Complaint, Customer, CustomerTag, Enquiry, PointsEntry, User, database)
-from desktop_cs.services import audit, customers
+from desktop_cs.services import audit, customers, points
 from desktop_cs.services.customers import _audit_value, _refresh_search_key, _tags_of
 from desktop_cs.services.errors import ValidationError
 from desktop_cs.services.permissions import WORK_OWN, action
@@ -63,8 +63,8 @@ def merge(actor: User, keep_id: int, absorb_id: int, take_from_absorbed: set[str
 
     The absorbed customer is not deleted: it is marked merged into the kept one and leaves
     the lists. Its callbacks, complaints and enquiries point at the kept customer (each move
-    audited); its points balance moves by a merge_out / merge_in pair; once-only awards both
-    received are reversed on the absorbed side first. The audit log is never edited.
+    audited); its points balance moves by a merge_out drawing on its open lots and one merge_in
+    lot per expiry; once-only awards both received are reversed on the absorbed side first. The audit log is never edited.
     """
     take = set(take_from_absorbed)
     unknown = take - set(MERGEABLE_FIELDS)
@@ -109,28 +109,9 @@ def merge(actor: User, keep_id: int, absorb_id: int, take_from_absorbed: set[str
                 audit.record(actor, f"{kind}_moved", entity=kind, entity_id=rid, customer_id=keep_id,
                              details={"from_customer": absorb_id, "to_customer": keep_id})
             moved[kind] = len(ids)
-        # 4. Points: once-only awards both received are reversed on the absorbed side, then the
-        #    balance moves by a pair of entries naming the merge.
-        kept_once = {e.once_key for e in PointsEntry.select(PointsEntry.once_key)
-                     .where((PointsEntry.customer == keep_id) & PointsEntry.once_key.is_null(False))}
-        reversed_count = 0
-        for entry in PointsEntry.select().where((PointsEntry.customer == absorb_id)
-                                                & PointsEntry.once_key.in_(list(kept_once) or [""])):
-            if PointsEntry.select().where(PointsEntry.reverses == entry.id).exists():
-                continue
-            points = min(entry.points, _balance(absorb_id))
-            if points > 0:
-                PointsEntry.create(customer=absorb_id, kind="reverse", points=-points, reverses=entry.id,
-                                   created_by=actor, created_at=now,
-                                   reason=_("Merge: awarded to both customers, kept once"))
-                reversed_count += 1
-        balance = _balance(absorb_id)
-        if balance > 0:
-            reason = _("Merge of customer {a} into {b}").format(a=absorb_id, b=keep_id)
-            PointsEntry.create(customer=absorb_id, kind="merge_out", points=-balance, created_by=actor,
-                               created_at=now, reason=reason, merge_from=absorb_id)
-            PointsEntry.create(customer=keep_id, kind="merge_in", points=balance, created_by=actor,
-                               created_at=now, reason=reason, merge_from=absorb_id)
+        # 4. Points: once-only awards both received are taken back on the absorbed side, then what is
+        #    left moves lot by lot (merge_out drawing on the open lots, merge_in lots keeping their expiry).
+        balance, reversed_count = points.move_for_merge(actor, keep_id, absorb_id, now)
         details = {"absorbed": absorb_id, "kept": keep_id, "fields": changes, "moved": moved,
                    "points_moved": max(balance, 0), "awards_reversed": reversed_count}
         audit.record(actor, "customer_merged", entity="customer", entity_id=keep_id, customer_id=keep_id,

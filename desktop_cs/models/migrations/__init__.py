@@ -16,7 +16,7 @@ import peewee as pw
 
 from desktop_cs import clock
 from desktop_cs.models.db import backup_sqlite
-from desktop_cs.models.migrations import m0001_initial
+from desktop_cs.models.migrations import m0001_initial, m0002_points
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ class Migration:
 
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", m0001_initial),
+    Migration(2, "points indexes and complaint link of adjustments", m0002_points),
 ]
 
 
