@@ -4,9 +4,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
-import queue
 import random
-import threading
 import time
 from dataclasses import asdict, dataclass
 from typing import Callable
@@ -21,6 +19,7 @@ from desktop_cs.models.user import ROLE_SPECIALIST, ROLE_SUPERVISOR
 from desktop_cs.services import audit, reference_data, team_settings, users
 from desktop_cs.services.errors import ServiceError, ValidationError
 from desktop_cs.services.permissions import DEMO_DATA, require
+from desktop_cs.services.search_keys import SEPARATOR, customer_search_key, normalize_query
 
 MAX_CUSTOMERS = 1_000_000
 DEFAULT_PASSWORD = "demo1234"
@@ -34,12 +33,10 @@ HOUR = 3600
 #: the day strings reach this far back from today (registrations before the archive, birth dates aside)
 _DAYS_BACK = 900
 _DAYS_AHEAD = 900
-#: attempt rows are written for callbacks of the last 90 days (older ones keep only the counter)
-_ATTEMPT_LOG_DAYS = 90
+#: attempt rows are written for callbacks of the last 30 days (older ones keep only the counter)
+_ATTEMPT_LOG_DAYS = 30
 
 ProgressFn = Callable[[int, int], None]
-_THREADED = False
-_REBUILD_INDEXES = True
 
 #: tables whose secondary indexes are rebuilt after the load rather than kept up to date row by row
 _BULK_TABLES = ("customer", "customer_tag", "assignment", "complaint", "complaint_state_change", "callback",
@@ -106,6 +103,16 @@ _FEMALE_GIVEN = ("秀娟英华慧巧美娜静淑惠珠翠雅芝玉萍红娥玲�
                  "蓉眉君琴蕊薇菁梦岚苑婕馨瑗琰韵融园艺咏卿聪澜纯毓悦昭冰爽琬茗羽希宁欣飘育滢馥筠柔竹霭凝晓"
                  "欢霄枫芸菲寒伊亚宜可姬舒影荔枝丽阳妮宝贝初程梵罡恒鸿桦骅剑娇纪宽苛灵玛媚琪晴容睿烁堂唯威"
                  "韦雯苇萱阅彦宇雨洋忠宗曼紫逸贤蝶菡绿蓝儿翠烟")
+#: (given name, weight, male?): the most common given names repeat across the country
+_COMMON_GIVEN = [
+    ("伟", 30, True), ("芳", 25, False), ("娜", 24, False), ("秀英", 22, False), ("敏", 22, False), ("静", 22, False),
+    ("丽", 20, False), ("强", 20, True), ("磊", 19, True), ("军", 18, True), ("洋", 17, True), ("勇", 17, True),
+    ("艳", 16, False), ("杰", 16, True), ("娟", 15, False), ("涛", 15, True), ("明", 14, True), ("超", 14, True),
+    ("秀兰", 13, False), ("霞", 13, False), ("平", 12, True), ("刚", 12, True), ("桂英", 11, False), ("建华", 10, True),
+    ("建国", 10, True), ("志强", 10, True), ("玉兰", 9, False), ("海燕", 9, False), ("晓东", 8, True), ("丹", 8, False),
+    ("婷婷", 8, False), ("浩然", 7, True), ("子涵", 7, False), ("欣怡", 7, False), ("宇轩", 7, True), ("梓涵", 6, False),
+    ("俊杰", 6, True), ("雪梅", 6, False), ("文博", 5, True), ("佳怡", 5, False),
+]
 #: real 6-digit administrative division codes (GB/T 2260) of large cities' districts
 _REGIONS = (
     "110101", "110102", "110105", "110106", "110108", "110114", "120101", "120103", "120104", "130102",
@@ -216,42 +223,6 @@ _HANDOVER_TEXTS = (
 _CAMPAIGNS = (("元旦客户关怀回访", 1, 1, 6), ("年中理财节回访", 6, 10, 20), ("国庆节客户问候", 9, 28, 10),
               ("双十一理财节回访", 11, 1, 12))
 
-class _Writer:
-    """A thread that runs WRITE(table, columns, rows) for each item put, in order; errors come back on put/finish."""
-
-    def __init__(self, write: Callable[[str, str, list[tuple]], None], depth: int = 3):
-        self._write = write
-        self._queue: queue.Queue = queue.Queue(maxsize=depth)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._loop, name="demo-data-writer", daemon=True)
-        self._thread.start()
-
-    def _loop(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            if self._error is None:
-                try:
-                    self._write(*item)
-                except BaseException as exc:   # handed to the generating thread
-                    self._error = exc
-
-    def put(self, item: tuple[str, str, list[tuple]]) -> None:
-        if self._error is not None:
-            self.finish()
-        self._queue.put(item)
-
-    def finish(self) -> None:
-        """Wait until every item is written; raise the first error of the writes."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-
-
 def _expand(pairs) -> tuple:
     """A tuple holding each item WEIGHT times: pick with ``pool[int(random() * len(pool))]``."""
     return tuple(item for item, weight in pairs for _ in range(weight))
@@ -317,7 +288,11 @@ class _Builder:
         self.db: pw.Database = database.obj
         self.conn = self.db.connection()
         self._stages: set[str] = set()
-        self._writer: _Writer | None = None
+        self._pending: list[tuple] | None = None
+        self._assigned: dict[int, tuple[int | None, int | None]] = {}
+        self._last_contact: dict[int, int] = {}
+        self._first_contact: dict[int, int] = {}
+        self._name_keys: dict[str, str] = {}
         self._setup_clock()
 
     # -- time: integer seconds since midnight _DAYS_BACK days ago, formatted from tables
@@ -339,22 +314,30 @@ class _Builder:
         self.births = [dt.date.fromordinal(o).strftime("%Y%m%d")
                        for o in range(today_ord - 70 * 365, today_ord - 20 * 365)]
 
-    def ts(self, t: int) -> str:
-        return self.days[t // DAY] + self.tod[t % DAY]
+        days, tod = self.days, self.tod
 
-    def at_work(self, lo: int, hi: int, pool: tuple[int, ...] | None = None) -> int:
-        """A time between LO and HI (seconds), in working hours when the span allows."""
-        if hi <= lo:
-            return lo
-        pool = pool or self.work_out
+        def ts(t: int) -> str:
+            """Seconds since the base midnight as "YYYY-MM-DD HH:MM:SS" (no strftime: called millions of times)."""
+            return days[t // 86400] + tod[t % 86400]
+
+        self.ts = ts
         rnd = self.rng.random
-        lo_day, days = lo // DAY, hi // DAY - lo // DAY + 1
-        n = len(pool)
-        for _try in range(3):
-            t = (lo_day + int(rnd() * days)) * DAY + pool[int(rnd() * n)]
-            if lo <= t <= hi:
-                return t
-        return lo + int(rnd() * min(hi - lo, 2 * HOUR))   # a narrow span: soon after LO
+
+        def at_work(lo: int, hi: int, pool: tuple[int, ...] = self.work_out) -> int:
+            """A time between LO and HI (seconds), at a second of POOL (working hours) when the span allows."""
+            if hi <= lo:
+                return lo
+            lo_day = lo // 86400
+            days = hi // 86400 - lo_day + 1
+            n = len(pool)
+            for _try in range(3):
+                t = (lo_day + int(rnd() * days)) * 86400 + pool[int(rnd() * n)]
+                if lo <= t <= hi:
+                    return t
+            return lo + int(rnd() * min(hi - lo, 2 * HOUR))   # a narrow span: soon after LO
+
+        self.at_work = at_work
+
 
     # -- main
 
@@ -370,20 +353,11 @@ class _Builder:
                                   _COMPANY_NAMES[self.rng.randrange(len(_COMPANY_NAMES))])
             self._reference()
             self._prepare()
-            dropped = self._drop_indexes() if self._sqlite and _REBUILD_INDEXES else []
-            # SQLite: a writer thread runs the inserts (sqlite3 releases the GIL while a statement
-            # runs) while this thread generates the next batch; both use the one connection and
-            # transaction, never at the same time as anything else.
-            self._writer = _Writer(self._write) if self._sqlite and _THREADED else None
-            try:
-                for start in range(0, self.n, BATCH):
-                    self._batch(start, min(self.n, start + BATCH))
-                    if self.progress:
-                        self.progress(min(self.n, start + BATCH), self.n)
-            finally:
-                writer, self._writer = self._writer, None
-                if writer is not None:
-                    writer.finish()
+            dropped = self._drop_indexes() if self._sqlite else []
+            for start in range(0, self.n, BATCH):
+                self._batch(start, min(self.n, start + BATCH))
+                if self.progress:
+                    self.progress(min(self.n, start + BATCH), self.n)
             self._harassment()
             self._handovers()
             for sql in dropped:   # the schema's own statements, as they were
@@ -400,15 +374,6 @@ class _Builder:
         return isinstance(self.db, pw.SqliteDatabase)
 
     def insert(self, table: str, columns: str, rows: list[tuple]) -> None:
-        """Insert ROWS (tuples in COLUMNS order) into TABLE, through the writer thread when one runs."""
-        if not rows:
-            return
-        if self._writer is not None:
-            self._writer.put((table, columns, rows))
-        else:
-            self._write(table, columns, rows)
-
-    def _write(self, table: str, columns: str, rows: list[tuple]) -> None:
         """Insert ROWS (tuples in COLUMNS order) into TABLE; every constraint and trigger still applies.
 
         SQLite: the rows go into an untyped temporary table first and then into TABLE with
@@ -417,8 +382,11 @@ class _Builder:
         """
         if not rows:
             return
+        if self._pending is not None:
+            self._pending.append((table, columns, rows))
+            return
         marks = ", ".join([self.db.param] * (columns.count(",") + 1))
-        cursor = self.conn.cursor()   # the raw connection: peewee would open another one per thread
+        cursor = self.conn.cursor()
         if not self._sqlite:
             cursor.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', rows)
             return
@@ -504,6 +472,8 @@ class _Builder:
             Tag.insert_many([{"name": name} for name in missing]).execute()
             have = {t.name: t.id for t in Tag.select()}
         self.tag_ids = [have[name] for name in _TAGS]
+        self.tag_names = {have[name]: name for name in _TAGS}
+        self._tag_keys = {name: normalize_query(name) for name in _TAGS}
         # campaigns: the last occurrence of each yearly campaign that has already started
         today = self.now.date()
         self.campaigns: list[tuple[int, int, int]] = []   # (id, start_s, end_s)
@@ -523,6 +493,7 @@ class _Builder:
         rng = self.rng
         rnd = rng.random
         self.surnames = _expand(_SURNAMES)
+        self.common_given = _expand([((name, male), weight) for name, weight, male in _COMMON_GIVEN])
         self.ids = {t: self.next_id(t) for t in (
             "customer", "customer_tag", "assignment", "complaint", "complaint_state_change", "callback",
             "callback_attempt", "enquiry", "points_entry", "points_allocation", "points_adjustment",
@@ -578,6 +549,7 @@ class _Builder:
         now_s = self.now_s
         surnames, ls = self.surnames, len(self.surnames)
         male, female = _MALE_GIVEN, _FEMALE_GIVEN
+        common, lc = self.common_given, len(self.common_given)
         births, lb = self.births, len(self.births)
         regions, lr = _REGIONS, len(_REGIONS)
         prefixes, lp = _MOBILE_PREFIXES, len(_MOBILE_PREFIXES)
@@ -587,11 +559,15 @@ class _Builder:
             cid = ids["customer"]
             ids["customer"] += 1
             created = self.created[idx]
-            is_male = rnd() < 0.5
-            given = male if is_male else female
-            name = surnames[int(rnd() * ls)] + given[int(rnd() * len(given))]
-            if rnd() < 0.7:
-                name += given[int(rnd() * len(given))]
+            if rnd() < 0.35:   # one of the popular given names
+                given_name, is_male = common[int(rnd() * lc)]
+                name = surnames[int(rnd() * ls)] + given_name
+            else:
+                is_male = rnd() < 0.5
+                given = male if is_male else female
+                name = surnames[int(rnd() * ls)] + given[int(rnd() * len(given))]
+                if rnd() < 0.7:
+                    name += given[int(rnd() * len(given))]
             ctype = self.type_pool[int(rnd() * len(self.type_pool))]
             prospect = ctype == "prospect"
             # ID number: most registered customers gave one
@@ -656,25 +632,22 @@ class _Builder:
             preferred = _PREFERRED_TIMES[int(rnd() * len(_PREFERRED_TIMES))] if rnd() < 0.2 else ""
             updated = max(created, assigned or 0, rn or 0, em or 0, mob or 0)
             created_by = sup if source == "import" else specs[int(rnd() * lsp)]
-            customers.append((cid, name, name, mobile, id_number, email, im_id, ctype, tier_id, source, referred_by,
-                              ts(reg) if reg else None, ts(rn) if rn else None, ts(em) if em else None,
-                              ts(mob) if mob else None, spec, ts(assigned) if assigned else None, memo, preferred,
-                              1 if rnd() < 0.01 else 0, ts(created), created_by, ts(updated), 1))
-            info.append((cid, created, ctype, tier_i, spec, assigned, reg, rn, em, mob, referred_by))
+            tag_names: list[str] = []
             if rnd() < 0.2:
                 for tag in rng.sample(self.tag_ids, 1 if rnd() < 0.7 else 2):
                     tags.append((ids["customer_tag"], cid, tag))
                     ids["customer_tag"] += 1
-        self.insert("customer", "id, name, search_key, mobile, id_number, email, im_id, customer_type, tier_id, "
-                    "source, referred_by_id, registered_at, realname_verified_at, email_verified_at, "
-                    "mobile_verified_at, assigned_to_id, assigned_at, memo, preferred_time, do_not_call, created_at, "
-                    "created_by_id, updated_at, version", customers)
-        self.insert("customer_tag", "id, customer_id, tag_id", tags)
-        self.insert("assignment", "id, customer_id, specialist_id, assigned_by_id, assigned_at, reason", assignments)
-        self.summary.customers += len(customers)
-        self.summary.customer_tags += len(tags)
-        self.summary.assignments += len(assignments)
+                    tag_names.append(self.tag_names[tag])
+            customers.append([cid, name, self._search_key(name, mobile, id_number, email, im_id, tag_names), mobile,
+                              id_number, email, im_id, ctype, tier_id, source, referred_by,
+                              ts(reg) if reg else None, ts(rn) if rn else None, ts(em) if em else None,
+                              ts(mob) if mob else None, spec, ts(assigned) if assigned else None, memo, preferred,
+                              1 if rnd() < 0.01 else 0, ts(created), created_by, ts(updated), 1, None, None])
+            info.append((cid, created, ctype, tier_i, spec, assigned, reg, rn, em, mob, referred_by))
+            self._assigned[cid] = (spec, assigned)
 
+        # the history of these customers; its rows wait until the customers are in
+        self._pending = []
         compensations: dict[int, list[tuple]] = {}
         callbacks: list[tuple] = []
         attempts: list[tuple] = []
@@ -689,11 +662,50 @@ class _Builder:
         self.summary.callback_attempts += len(attempts)
         self._enquiries(info, hi - lo)
         self._points(info, compensations)
+        pending, self._pending = self._pending, None
+
+        # contacts as customers.note_contact keeps them: the last by anyone, the first by the assigned specialist
+        for row in customers:
+            cid = row[0]
+            last = self._last_contact.pop(cid, None)
+            first = self._first_contact.pop(cid, None)
+            row[24] = ts(last) if last is not None else None
+            row[25] = ts(first) if first is not None else None
+        self._assigned.clear()
+        self.insert("customer", "id, name, search_key, mobile, id_number, email, im_id, customer_type, tier_id, "
+                    "source, referred_by_id, registered_at, realname_verified_at, email_verified_at, "
+                    "mobile_verified_at, assigned_to_id, assigned_at, memo, preferred_time, do_not_call, created_at, "
+                    "created_by_id, updated_at, version, last_contact_at, first_contact_at", customers)
+        self.insert("customer_tag", "id, customer_id, tag_id", tags)
+        self.insert("assignment", "id, customer_id, specialist_id, assigned_by_id, assigned_at, reason", assignments)
+        self.summary.customers += len(customers)
+        self.summary.customer_tags += len(tags)
+        self.summary.assignments += len(assignments)
+        for args in pending:
+            self.insert(*args)
+
+    def _contact(self, cid: int, by: int, at: int) -> None:
+        """Note a contact with customer CID by user BY at AT (a reached callback, an enquiry, a complaint reply)."""
+        if at > self._last_contact.get(cid, -1):
+            self._last_contact[cid] = at
+        spec, assigned = self._assigned[cid]
+        if by == spec and assigned is not None and assigned <= at < self._first_contact.get(cid, 1 << 60):
+            self._first_contact[cid] = at
+
+    def _search_key(self, name: str, mobile: str | None, id_number: str | None, email: str | None,
+                    im_id: str | None, tags: list[str]) -> str:
+        """``search_keys.customer_search_key`` of these values, with the costly name part (pinyin) cached."""
+        name_key = self._name_keys.get(name)
+        if name_key is None:
+            name_key = self._name_keys[name] = customer_search_key(name)
+        parts = [name_key, mobile or "", (id_number or "").lower(), (email or "").lower(), (im_id or "").lower()]
+        parts += [self._tag_keys[t] for t in tags]
+        return SEPARATOR.join(p for p in parts if p)
 
     # -- callbacks
 
-    def _done_callback(self, cb_id: int, due: int, created: int, spec: int, method: str, attempts: list[tuple],
-                       satisfaction: str | None = None) -> tuple:
+    def _done_callback(self, cb_id: int, cid: int, due: int, created: int, spec: int, method: str,
+                       attempts: list[tuple], satisfaction: str | None = None) -> tuple:
         """The result columns of a done callback (attempts .. done_by) and its attempt rows."""
         rnd = self.rng.random
         n_attempts = 1 if rnd() < 0.7 else (2 if rnd() < 0.67 else 3)
@@ -705,6 +717,7 @@ class _Builder:
         opinion = suggestions = notes = ""
         duration = next_step = None
         if outcome == "reached":
+            self._contact(cid, spec, done)
             satisfaction = satisfaction or self.satisfaction_pool[int(rnd() * len(self.satisfaction_pool))]
             texts = _OPINIONS[satisfaction]
             opinion = texts[int(rnd() * len(texts))]
@@ -759,7 +772,7 @@ class _Builder:
             r = rnd()
             status = "open" if r < p_open else ("cancelled" if r < p_open + 0.02 else "done")
         if status == "done":
-            result = self._done_callback(cb_id, due, created, spec, method, attempts, satisfaction)
+            result = self._done_callback(cb_id, cid, due, created, spec, method, attempts, satisfaction)
         else:
             tries = 0
             if status == "open" and due < now_s and rnd() < 0.5:   # overdue after failed tries
@@ -877,6 +890,8 @@ class _Builder:
                 first_response = min(received + int((0.1 + rnd() * 5) * HOUR), now_s)
                 t = first_response
                 history.append(("received", "in_progress", t, handler))
+                if cid is not None:
+                    self._contact(cid, handler, first_response)
                 if severity in ("high", "critical") and rnd() < 0.5 or rnd() < 0.05:
                     escalated = min(t + int(rnd() * 2 * HOUR), now_s)
                     escalated_by = handler
@@ -976,6 +991,8 @@ class _Builder:
             texts = _ENQUIRY_TEXTS[min(topic_i, len(_ENQUIRY_TEXTS) - 1)]
             at = self.at_work(lo_t, now_s, self.work_in)
             handler = row[4] if cid and row[4] and rnd() < 0.3 else specs[int(rnd() * len(specs))]
+            if cid is not None:
+                self._contact(cid, handler, at)
             rows.append((self.ids["enquiry"], cid, caller, pool[int(rnd() * len(pool))], self.topics[topic_i],
                          texts[int(rnd() * len(texts))], "resolved" if rnd() < 0.9 else "handed_on", handler, ts(at)))
             self.ids["enquiry"] += 1
@@ -1090,8 +1107,10 @@ class _Builder:
         ts = self.ts
         ids = self.ids
         now_s = self.now_s
+        never = 1 << 60
         lots: list[list[int]] = []   # [expires, entry id, remaining]
         balance = 0
+        next_expiry = never
 
         def add(kind: str, points: int, at: int, by, reason: str, event=None, rule=None, complaint=None,
                 reference=None, once_key=None, expires=None) -> int:
@@ -1113,10 +1132,14 @@ class _Builder:
                     lot[2] -= take
                     amount -= take
 
-        def expire_until(t: int) -> int:
-            nonlocal balance
-            for lot in sorted(lots):
-                if lot[0] > t or lot[0] > now_s:
+        def expire_until(t: int) -> None:
+            """Expire what is left of every lot whose time came by T (T is never after now)."""
+            nonlocal balance, next_expiry
+            if next_expiry > t:
+                return
+            lots.sort()
+            for lot in lots:
+                if lot[0] > t:
                     break
                 if lot[2] > 0:
                     entry_id = add("expire", -lot[2], lot[0], None, "积分过期")
@@ -1124,9 +1147,8 @@ class _Builder:
                     ids["points_allocation"] += 1
                     balance -= lot[2]
                     lot[2] = 0
-            return balance
+            next_expiry = min((lot[0] for lot in lots if lot[2] > 0), default=never)
 
-        never = 1 << 60
         for ev in events:
             at = ev[0]
             if not extra_only:
@@ -1148,6 +1170,7 @@ class _Builder:
                 adjustments[ev[11]][9] = entry_id
             lots.append([expires, entry_id, points])
             balance += points
+            next_expiry = min(next_expiry, expires)
         if not extra_only:
             expire_until(now_s)
 
