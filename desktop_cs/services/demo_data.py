@@ -1,4 +1,4 @@
-"""Demo data (no Qt): a realistic Chinese archive of customers and a year of desk history, for training and benchmarks."""
+"""Demo data (no Qt): a realistic Chinese archive and a year of desk history, for training and benchmarks."""
 from __future__ import annotations
 
 import bisect
@@ -338,7 +338,6 @@ class _Builder:
 
         self.at_work = at_work
 
-
     # -- main
 
     def run(self) -> DemoSummary:
@@ -402,9 +401,10 @@ class _Builder:
     def _drop_indexes(self) -> list[str]:
         """Drop the secondary indexes of the big tables for the load; return their SQL to rebuild them.
 
-        Building an index once over all rows costs about half of keeping it up to date row by
-        row. This happens inside the transaction: a failure rolls the drop back too, and the
-        rebuilt unique indexes check every row. The indexes the guard triggers read stay.
+        Building an index once over all rows is cheaper than keeping it up to date row by row
+        (100,000 customers: 40 s against 47 s). This happens inside the transaction: a failure
+        rolls the drop back too, and the rebuilt unique indexes check every row. The indexes
+        the guard triggers read stay (without them each ledger line would scan the table).
         """
         marks = ", ".join([self.db.param] * len(_BULK_TABLES))
         rows = self.db.execute_sql(
@@ -554,7 +554,6 @@ class _Builder:
         regions, lr = _REGIONS, len(_REGIONS)
         prefixes, lp = _MOBILE_PREFIXES, len(_MOBILE_PREFIXES)
         specs, lsp = self.spec_pool, len(self.spec_pool)
-        at_work, work_in = self.at_work, self.work_in
         for idx in range(lo, hi):
             cid = ids["customer"]
             ids["customer"] += 1
