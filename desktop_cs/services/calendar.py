@@ -386,3 +386,10 @@ def library_day_kind(day: dt.date) -> tuple[bool, str]:
     if day.weekday() >= 5:
         return (day in make_up, _("Make-up working day") if day in make_up else "")
     return (day not in off, holiday_name(day) if day in off else "")
+
+
+def library_schedule(year: int) -> list[tuple[dt.date, bool, str]]:
+    """The library's statutory days off and make-up working days of YEAR: (day, is working day, name)."""
+    off, make_up = _library_year(year)
+    rows = [(d, False, holiday_name(d)) for d in off] + [(d, True, _("Make-up working day")) for d in make_up]
+    return sorted(rows)

@@ -1144,15 +1144,8 @@ def create_campaign(actor: User, name: str, purpose: str, method: str, query: cu
 
 # -- the rule table -----------------------------------------------------------------------------
 
-TRIGGER_LABELS = {
-    "assignment": "Customer assigned or reassigned", "complaint_resolved": "Complaint resolved",
-    "tier_periodic": "Periodic care by tier", "first_investment": "First investment",
-    "maturity": "Investment maturing", "inactivity": "Inactive customer", "points_expiry": "Points about to expire",
-}
-
-
 def list_rules() -> list[RuleRow]:
-    return [RuleRow(r.id, r.name, r.trigger, _(TRIGGER_LABELS.get(r.trigger, r.trigger)), r.delay_days, r.purpose,
+    return [RuleRow(r.id, r.name, r.trigger, labels.label(labels.CALLBACK_RULE_TRIGGERS, r.trigger), r.delay_days, r.purpose,
                     r.method, bool(r.active)) for r in CallbackRule.select().order_by(CallbackRule.id)]
 
 

@@ -58,3 +58,12 @@ REFERRAL_CONDITIONS = {"referred_realname": N_("when the referred customer is re
                        "none": N_("as soon as the referral is recorded")}
 ADJUSTMENT_STATUSES = {"pending": N_("Waiting for approval"), "approved": N_("Approved"),
                        "rejected": N_("Rejected")}
+
+CALLBACK_NEXT_STEPS = {"none": N_("Nothing further"), "callback": N_("Another callback"),
+                       "complaint": N_("A complaint")}
+CALLBACK_RULE_TRIGGERS = {
+    "assignment": N_("Customer assigned or reassigned"), "complaint_resolved": N_("Complaint resolved"),
+    "tier_periodic": N_("Periodic care by tier"), "first_investment": N_("First investment"),
+    "maturity": N_("Investment maturing"), "inactivity": N_("Inactive customer"),
+    "points_expiry": N_("Points about to expire"),
+}

@@ -5,12 +5,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QUrl
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from desktop_cs import paths, settings
 from desktop_cs.i18n import N_, _
 from desktop_cs.services import team_settings, users
 from desktop_cs.views.common.events import events
+from desktop_cs.views.callbacks.callbacks_tab import CallbackScheduleTab
 from desktop_cs.views.customers.archive_tab import CustomerArchiveTab
 
 if TYPE_CHECKING:
@@ -64,8 +65,11 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.customers_tab = CustomerArchiveTab(user)
         self.customers_tab.setObjectName("customersTab")
+        built = {"customersTab": self.customers_tab}
+        self.callbacks_tab = CallbackScheduleTab(user)     # objectName callbacksTab
+        built["callbacksTab"] = self.callbacks_tab
         for object_name, tab_title in TABS:
-            page = self.customers_tab if object_name == "customersTab" else _placeholder(object_name)
+            page = built.get(object_name) or _placeholder(object_name)
             self.tabs.addTab(page, _(tab_title))
         self.setCentralWidget(self.tabs)
 
@@ -76,6 +80,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self.match_count_label = self.customers_tab.count_label     # objectName matchCountLabel
         self.statusBar().addWidget(self.match_count_label)
+        # the callback counts: a click opens My day
+        self.callbacks_status = QPushButton()
+        self.callbacks_status.setObjectName("callbacksStatusButton")
+        self.callbacks_status.setFlat(True)
+        self.callbacks_status.setToolTip(_("Callbacks due today / overdue: open My day"))
+        self.callbacks_status.clicked.connect(lambda: self.tabs.setCurrentWidget(self.callbacks_tab))
+        self.statusBar().addPermanentWidget(self.callbacks_status)
+        self.callbacks_tab.countsChanged.connect(self._callback_counts)
+        self._callback_counts(*self.callbacks_tab.counts)
         self.tabs.currentChanged.connect(self._tab_changed)
         events().openCustomer.connect(self._open_customer)
 
@@ -132,6 +145,14 @@ class MainWindow(QMainWindow):
 
     def _open_customer(self, _customer_id: int) -> None:
         self.tabs.setCurrentWidget(self.customers_tab)     # the tab itself shows the customer
+
+    def _callback_counts(self, due_today: int, overdue: int) -> None:
+        """The callback tab's title and the status bar button show what is due today / overdue."""
+        index = self.tabs.indexOf(self.callbacks_tab)
+        self.tabs.setTabText(index, self.callbacks_tab.title(_("Callback schedule")))
+        self.callbacks_status.setText(_("Callbacks: {due} today, {overdue} overdue").format(
+            due=due_today, overdue=overdue))
+        self.callbacks_status.setVisible(bool(due_today or overdue))
 
     def _tab_changed(self, index: int) -> None:
         actions = self.tab_actions.actions()
@@ -200,4 +221,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_layout()
         self.customers_tab.shutdown()
+        self.callbacks_tab.shutdown()
         super().closeEvent(event)

@@ -77,8 +77,9 @@ def test_the_timeline_shows_an_entry_from_each_area_newest_first(qtbot, supervis
     titles = [title for _t, title, _k, _c in shown]
     assert _("Customer recorded") in titles and _("Customer edited") in titles
     assert any(_("Enquiry: {topic}").format(topic=topic.name) == t for t in titles)
-    assert [kind for _t, _title, kind, _c in shown][:2] == ["callback", "points"]   # due tomorrow, then newest
-    times = [t for t, *_rest in shown][1:]
+    # the first contact (due within the week) and the callback due tomorrow, then the newest
+    assert [kind for _t, _title, kind, _c in shown][:3] == ["callback", "callback", "points"]
+    times = [t for t, *_rest in shown][2:]
     assert times == sorted(times, reverse=True)
     assert page.findChild(QLabel, "timelineTitle").text() == _("History ({n} entries)").format(n=len(shown))
 

@@ -13,6 +13,10 @@ class AppEvents(QObject):
     referenceDataChanged = Signal()
     #: open one customer's page (from a link anywhere)
     openCustomer = Signal(int)
+    #: open a new complaint for a customer with its text filled in (from an unsatisfied callback result)
+    openComplaintDraft = Signal(int, str)
+    #: callbacks were created, recorded or moved (My day and the tab title refresh)
+    callbacksChanged = Signal()
 
 
 _events: AppEvents | None = None
