@@ -854,14 +854,19 @@ class ExpiryResult:
     customers: int
 
 
-def _lot_remaining_query(where: pw.Expression):
-    drawn = pw.fn.COALESCE(pw.fn.SUM(PointsAllocation.points), 0)
-    return (PointsEntry.select(PointsEntry.id, PointsEntry.customer, PointsEntry.points, PointsEntry.expires_at,
-                               drawn.alias("drawn"))
-            .join(PointsAllocation, pw.JOIN.LEFT_OUTER, on=(PointsAllocation.lot == PointsEntry.id))
-            .where(PointsEntry.expires_at.is_null(False) & (PointsEntry.points > 0) & where)
-            .group_by(PointsEntry.id)
-            .having(PointsEntry.points > drawn))
+def _lots_with_points_left(where: pw.Expression) -> list[tuple[int, int, int, dt.datetime]]:
+    """(lot id, customer id, points left, expiry) of the expiring lots matching WHERE that still hold points.
+
+    The draws are a correlated subquery per lot (not a join with GROUP BY), so SQLite reads
+    the lots through the partial index on expires_at instead of scanning the ledger.
+    """
+    drawn = (PointsAllocation.select(pw.fn.COALESCE(pw.fn.SUM(PointsAllocation.points), 0))
+             .where(PointsAllocation.lot == PointsEntry.id))
+    query = (PointsEntry.select(PointsEntry.id, PointsEntry.customer, PointsEntry.points, PointsEntry.expires_at,
+                                drawn.alias("drawn"))
+             .where(PointsEntry.expires_at.is_null(False) & (PointsEntry.points > 0) & where
+                    & (PointsEntry.points > drawn)).tuples())
+    return [(lot_id, cid, points - (used or 0), expires) for lot_id, cid, points, expires, used in query]
 
 
 def run_expiry(actor: User | None = None) -> ExpiryResult:
@@ -874,8 +879,7 @@ def run_expiry(actor: User | None = None) -> ExpiryResult:
         require(actor, WORK_OWN, "points.run_expiry")
     with database.atomic():
         now = clock.now()
-        customers = sorted({cid for (_id, cid, _p, _e, _d) in
-                            _lot_remaining_query(PointsEntry.expires_at <= now).tuples()})
+        customers = sorted({cid for (_id, cid, _left, _e) in _lots_with_points_left(PointsEntry.expires_at <= now)})
         entries = points = 0
         for customer_id in customers:
             n, total = _expire_customer(customer_id, now, actor)
@@ -909,10 +913,10 @@ def expiring_soon(actor: User, days: int = EXPIRING_SOON_DAYS) -> list[ExpiringR
     days = _int(days, "days", _("The number of days"), minimum=1, maximum=MAX_VALIDITY_DAYS)
     now = clock.now()
     per_customer: dict[int, list] = {}
-    for _id, cid, points, expires, drawn in _lot_remaining_query(
-            (PointsEntry.expires_at > now) & (PointsEntry.expires_at <= now + dt.timedelta(days=days))).tuples():
+    for _id, cid, left, expires in _lots_with_points_left(
+            (PointsEntry.expires_at > now) & (PointsEntry.expires_at <= now + dt.timedelta(days=days))):
         row = per_customer.setdefault(cid, [0, expires])
-        row[0] += points - drawn
+        row[0] += left
         row[1] = min(row[1], expires)
     if not per_customer:
         return []

@@ -13,6 +13,7 @@ from desktop_cs.services import team_settings, users
 from desktop_cs.views.common.events import events
 from desktop_cs.views.callbacks.callbacks_tab import CallbackScheduleTab
 from desktop_cs.views.customers.archive_tab import CustomerArchiveTab
+from desktop_cs.views.points.points_tab import PointsTab
 
 if TYPE_CHECKING:
     from desktop_cs.models import User
@@ -65,7 +66,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.customers_tab = CustomerArchiveTab(user)
         self.customers_tab.setObjectName("customersTab")
-        built = {"customersTab": self.customers_tab}
+        self.points_tab = PointsTab(user)         # objectName pointsTab
+        built = {"customersTab": self.customers_tab, "pointsTab": self.points_tab}
         self.callbacks_tab = CallbackScheduleTab(user)     # objectName callbacksTab
         built["callbacksTab"] = self.callbacks_tab
         for object_name, tab_title in TABS:
@@ -222,4 +224,5 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.customers_tab.shutdown()
         self.callbacks_tab.shutdown()
+        self.points_tab.shutdown()
         super().closeEvent(event)
