@@ -545,12 +545,14 @@ def _not_contacted(assignee: int | None, now: dt.datetime, limit: int) -> tuple[
     where = [Customer.deleted_at.is_null(), Customer.merged_into.is_null(), Customer.first_contact_at.is_null(),
              Customer.assigned_at <= threshold]
     where.append(Customer.assigned_to == assignee if assignee is not None else Customer.assigned_to.is_null(False))
-    count = Customer.select(pw.fn.COUNT(Customer.id)).where(*where).scalar() or 0
-    rows = (Customer.select(Customer.id, Customer.name, Customer.mobile, Customer.assigned_at, User.display_name)
-            .join(User, on=(Customer.assigned_to == User.id)).where(*where)
-            .order_by(Customer.assigned_at, Customer.id).limit(limit).tuples())
+    # one scan gives the rows and the total (COUNT(*) OVER ()): the filter cannot use an index well
+    rows = list(Customer.select(Customer.id, Customer.name, Customer.mobile, Customer.assigned_at, User.display_name,
+                                pw.fn.COUNT(Customer.id).over().alias("total"))
+                .join(User, on=(Customer.assigned_to == User.id)).where(*where)
+                .order_by(Customer.assigned_at, Customer.id).limit(limit).tuples())
+    count = rows[0][-1] if rows else 0
     out = []
-    for cid, name, mobile, assigned_at, specialist in rows:
+    for cid, name, mobile, assigned_at, specialist, _total in rows:
         if isinstance(assigned_at, str):
             assigned_at = dt.datetime.fromisoformat(assigned_at)
         deadline = assigned_at + dt.timedelta(days=FIRST_CONTACT_DAYS)
