@@ -230,6 +230,8 @@ def run_gui(login: str | None = None, password: str | None = None, *, language: 
         window = MainWindow(user)
         _watch_first_screen(window)
         window.show()
+        # points past their validity are written off at every start, off the UI thread, after the first paint
+        QTimer.singleShot(0, window.points_tab.expire_in_background)
         log.info("signed in as %s", user.login)
         return app.exec()
     finally:

@@ -90,7 +90,7 @@ tab.search_edit.setText("张伟")
 settle(0.4)
 tab.customer_list.setCurrentRow(0)
 settle(0.3)
-tab.ledger_table.selectRow(0)
+tab.ledger_table.selectRow(1)
 settle(0.2)
 target = Path(__file__).resolve().parent.parent / "docs" / "points-tab.png"
 target.parent.mkdir(exist_ok=True)

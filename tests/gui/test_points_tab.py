@@ -264,3 +264,19 @@ def test_ledger_model_passes_the_model_tester(qtmodeltester, supervisor):
     model.set_rows(points.customer_view(supervisor, cid).ledger)
     assert model.rowCount() == 2
     qtmodeltester.check(model)
+
+
+def test_the_start_up_expiry_runs_off_the_ui_thread(qtbot, supervisor):
+    cid = customers.create_customer(supervisor, CustomerInput(name="张伟"))
+    points.save_rule(supervisor, points.RuleInput(event="recharge", mode="per_amount", points=1,
+                                                  per_amount_fen=10_000, validity_days=10))
+    points.record_event(supervisor, cid, "recharge", amount_fen=100_000, reference="RC-1")
+    clock.freeze(NOW + dt.timedelta(days=11))
+    tab = make_tab(qtbot, supervisor, cid)
+    with qtbot.waitSignal(events().customersChanged, timeout=10000) as signal:
+        tab.expire_in_background()
+    assert signal.args == [[]]                        # many customers may have changed
+    assert tab.last_expiry.entries == 1 and balance(cid) == 0
+    assert "10" in tab.findChild(QLabel, "pointsMessageLabel").text()
+    assert "0" in tab.findChild(QLabel, "balanceLabel").text()
+    tab.shutdown()

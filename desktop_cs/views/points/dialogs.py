@@ -151,7 +151,7 @@ class RecordEventDialog(_PointsDialog):
             self.event_combo.addItem(text, code)
         self.rule_label = QLabel()
         self.rule_label.setObjectName("ruleHintLabel")
-        self.rule_label.setWordWrap(True)
+        # no word wrap: a wrapping label under a field makes Qt squeeze the fields (see FieldError)
         self.amount_edit = QLineEdit()
         self.amount_edit.setObjectName("amountEdit")
         self.amount_edit.setPlaceholderText(_("in yuan, e.g. 10000 or 2500.50"))
@@ -164,7 +164,8 @@ class RecordEventDialog(_PointsDialog):
         self.referred = points.referred_customers(actor, customer_id)
         for row in self.referred:
             state = _("paid") if row.paid else (_("condition met") if row.condition_met else _("waiting"))
-            self.referred_combo.addItem(f"{row.name} (No. {row.id}) — {state}", row.id)
+            self.referred_combo.addItem(
+                _("{name} (No. {id})").format(name=row.name, id=row.id) + f" — {state}", row.id)
         if not self.referred:
             self.referred_combo.addItem(_("nobody: record the referral in the customer archive"), None)
 
@@ -199,7 +200,9 @@ class RecordEventDialog(_PointsDialog):
             editor.parentWidget().setVisible(shown)
             self.form.labelForField(editor.parentWidget()).setVisible(shown)
         self.clear_errors()
-        self.adjustSize()
+        if self.isVisible():
+            hint = self.sizeHint()
+            self.resize(max(self.width(), hint.width()), hint.height())
 
     def save(self) -> bool:
         event = self.event_combo.currentData()
@@ -280,7 +283,6 @@ class AdjustDialog(_PointsDialog):
         self.threshold_label = QLabel(_("More than {n} points (added or deducted) waits for a supervisor's "
                                         "approval.").format(n=threshold))
         self.threshold_label.setObjectName("thresholdLabel")
-        self.threshold_label.setWordWrap(True)
         self.reason_edit = QPlainTextEdit()
         self.reason_edit.setObjectName("reasonEdit")
         self.reason_edit.setTabChangesFocus(True)

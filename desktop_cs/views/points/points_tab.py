@@ -87,6 +87,11 @@ class PointsTab(QWidget):
         self.checker = LatestOnlyWorker(self)
         self.checker.resultReady.connect(self._check_done)
         self.checker.failed.connect(self._check_failed)
+        self.expirer = LatestOnlyWorker(self)
+        self.expirer.resultReady.connect(self._expired_in_background)
+        self.expirer.failed.connect(lambda error: self.show_message(
+            error.message if isinstance(error, ServiceError) else _("The expiry run failed: {error}").format(
+                error=error), error=True))
 
         self._build_picker()
         self._build_team_row()
@@ -301,7 +306,8 @@ class PointsTab(QWidget):
         self.customer_list.blockSignals(True)
         self.customer_list.clear()
         for row in rows:
-            item = QListWidgetItem("  ".join(p for p in (row.name, row.mobile, _("No. {id}").format(id=row.id)) if p))
+            number = _("No. {id}").format(id=row.id)
+            item = QListWidgetItem("  ".join(part for part in (row.name, row.mobile, number) if part))
             item.setData(Qt.ItemDataRole.UserRole, row.id)
             self.customer_list.addItem(item)
             if row.id == self.customer_id:
@@ -522,6 +528,18 @@ class PointsTab(QWidget):
             self.show_message(_("No points were due to expire."))
         return result
 
+    def expire_in_background(self) -> None:
+        """The start-up expiry run (no user: the system writes it), off the UI thread; quiet unless it wrote."""
+        self.expirer.submit(lambda: points.run_expiry(None))
+
+    def _expired_in_background(self, result: points.ExpiryResult) -> None:
+        self.last_expiry = result
+        if result.entries:
+            self._after_write(ngettext(
+                "Expiry at start-up: {n} lot expired ({points} points).",
+                "Expiry at start-up: {n} lots expired ({points} points).", result.entries).format(
+                n=result.entries, points=f"{result.points:,}"), [])
+
     def check_points(self) -> None:
         """Start "Check points" off the UI thread; the report opens when it is ready."""
         self.check_button.setEnabled(False)
@@ -566,5 +584,6 @@ class PointsTab(QWidget):
 
     def shutdown(self) -> None:
         """Wait for a running check before the window (and the database) closes."""
-        self.checker.cancel()
-        self.checker.wait(10000)
+        for worker in (self.checker, self.expirer):
+            worker.cancel()
+            worker.wait(10000)

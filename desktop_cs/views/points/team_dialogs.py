@@ -32,6 +32,7 @@ def _table(object_name: str, headers: list[str]) -> QTableWidget:
     table.setWordWrap(False)
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     return table
 
 
@@ -201,20 +202,25 @@ class SummaryDialog(QDialog):
         self.show_button.setObjectName("summaryShowButton")
         self.show_button.clicked.connect(self.refresh)
         period = QHBoxLayout()
-        period.addWidget(QLabel(_("From:")))
+        period.addWidget(QLabel(_("Period from:")))
         period.addWidget(self.from_edit)
-        period.addWidget(QLabel(_("to:")))
+        period.addWidget(QLabel(_("until:")))
         period.addWidget(self.to_edit)
         period.addWidget(self.show_button)
         period.addStretch(1)
         self.table = _table("summaryTable", [_("Item"), _("Points"), _("Entries")])
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.error_label = FieldError("summaryError")
         layout = QVBoxLayout(self)
         layout.addLayout(period)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.error_label)
         layout.addWidget(_close_buttons(self))
-        self.resize(text_width(self, 80), self.fontMetrics().height() * 30)
+        self.resize(text_width(self, 80), self.fontMetrics().height() * 36)
         self.summary: points.PointsSummary | None = None
         self.refresh()
 
@@ -258,7 +264,6 @@ class SummaryDialog(QDialog):
         liability.setFont(font)
         self.table.setItem(len(lines), 0, liability)
         self.table.setSpan(len(lines), 0, 1, 3)
-        self.table.resizeColumnToContents(0)
 
     @classmethod
     def ask(cls, parent: QWidget | None, actor: User) -> None:
@@ -342,7 +347,8 @@ class PendingDialog(QDialog):
         self.rows = points.pending_adjustments(self.actor)
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
-            self.table.setItem(r, 0, _item(f"{row.customer_name} (No. {row.customer_id})", row.id))
+            name = _("{name} (No. {id})").format(name=row.customer_name, id=row.customer_id)
+            self.table.setItem(r, 0, _item(name, row.id))
             self.table.setItem(r, 1, _item(f"{row.points:+,}", right=True))
             self.table.setItem(r, 2, _item(row.reason))
             self.table.setItem(r, 3, _item(row.requested_by))
@@ -411,7 +417,8 @@ class ExpiringDialog(QDialog):
                                                   _("Specialist")])
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            self.table.setItem(r, 0, _item(f"{row.name} (No. {row.customer_id})", row.customer_id))
+            self.table.setItem(r, 0, _item(_("{name} (No. {id})").format(name=row.name, id=row.customer_id),
+                                         row.customer_id))
             self.table.setItem(r, 1, _item(f"{row.points:,}", right=True))
             self.table.setItem(r, 2, _item(row.first_expiry.strftime("%Y-%m-%d")))
             self.table.setItem(r, 3, _item(row.specialist))
