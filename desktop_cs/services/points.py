@@ -518,7 +518,7 @@ class ReferredRow:
 @action("points.referred_customers", LOOKUP)
 def referred_customers(actor: User, customer_id: int) -> list[ReferredRow]:
     """The customers CUSTOMER_ID referred (for recording a referral by hand)."""
-    _rule_, condition = _referral_condition()
+    condition = _referral_condition()[1]
     paid = {k for (k,) in PointsEntry.select(PointsEntry.once_key).where(
         (PointsEntry.customer == customer_id) & PointsEntry.once_key.startswith("referral:")).tuples()}
     return [ReferredRow(c.id, c.name, _condition_met(c, condition), f"referral:{c.id}" in paid)
@@ -1139,7 +1139,8 @@ def team_summary(actor: User, date_from: dt.date, date_to: dt.date) -> PointsSum
              reversed_in=0, reversed_out=0)
     closing = period_net = 0
     for kind, event, plus, plus_complaint, minus, entries, total in query:
-        plus, plus_complaint, minus, entries = int(plus or 0), int(plus_complaint or 0), int(minus or 0), int(entries or 0)
+        plus, plus_complaint = int(plus or 0), int(plus_complaint or 0)
+        minus, entries = int(minus or 0), int(entries or 0)
         closing += int(total or 0)
         period_net += plus + plus_complaint + minus
         if kind == "earn":
@@ -1160,8 +1161,9 @@ def team_summary(actor: User, date_from: dt.date, date_to: dt.date) -> PointsSum
             s["reversed_out"] += -minus
     lines = [IssuedLine(e, _event_label(e), issued[e][0], issued[e][1]) for e in EVENTS if e in issued]
     lines += [IssuedLine(e, _event_label(e) or _("Other"), v[0], v[1]) for e, v in issued.items() if e not in EVENTS]
-    return PointsSummary(date_from, date_to, lines, sum(line.points for line in lines), opening_points=closing - period_net,
-                         closing_points=closing, closing_liability_fen=closing * 100, **s)
+    return PointsSummary(date_from, date_to, lines, sum(line.points for line in lines),
+                         opening_points=closing - period_net, closing_points=closing,
+                         closing_liability_fen=closing * 100, **s)
 
 
 # --- reconciliation ("Check points") --------------------------------------------------------------
@@ -1239,8 +1241,9 @@ def reconcile(actor: User) -> ReconcileReport:
             "SELECT e.id, e.customer_id, e.kind, e.points, COALESCE(SUM(a.points), 0) FROM points_entry e "
             "LEFT JOIN points_allocation a ON a.entry_id = e.id WHERE e.points < 0 "
             "GROUP BY e.id, e.customer_id, e.kind, e.points HAVING COALESCE(SUM(a.points), 0) <> -e.points"):
-        P.append(Problem("undrawn_entry", _("Entry No. {id} ({kind}, {points} points) draws {n} points on lots.").format(
-            id=eid, kind=labels.label(labels.POINTS_KINDS, kind), points=points, n=total), cid, eid))
+        P.append(Problem("undrawn_entry", _("Entry No. {id} ({kind}, {points} points) draws {n} points on lots.")
+                         .format(id=eid, kind=labels.label(labels.POINTS_KINDS, kind), points=points, n=total),
+                         cid, eid))
     # 5. reversal links
     for rid, cid, points, oid, okind, opoints, ocid in _rows(
             "SELECT r.id, r.customer_id, r.points, o.id, o.kind, o.points, o.customer_id FROM points_entry r "
@@ -1248,15 +1251,15 @@ def reconcile(actor: User) -> ReconcileReport:
             "WHERE (r.kind = 'reverse' AND (o.id IS NULL OR o.kind = 'reverse' OR o.customer_id <> r.customer_id "
             "OR (r.points > 0) = (o.points > 0) OR ABS(r.points) > ABS(o.points))) "
             "OR (r.kind <> 'reverse' AND r.reverses_id IS NOT NULL)"):
-        P.append(Problem("bad_reversal", _("Reversal No. {id} does not match the entry it reverses (No. {oid}).").format(
-            id=rid, oid=oid if oid is not None else "—"), cid, rid))
+        P.append(Problem("bad_reversal", _("Reversal No. {id} does not match the entry it reverses (No. {oid}).")
+                         .format(id=rid, oid=oid if oid is not None else "—"), cid, rid))
     # 6. expiry links: an expire entry draws only on lots that were due when it was written
     for eid, cid, lot_id in _rows(
             "SELECT x.id, x.customer_id, l.id FROM points_entry x JOIN points_allocation a ON a.entry_id = x.id "
             "JOIN points_entry l ON l.id = a.lot_id WHERE x.kind = 'expire' "
             "AND (l.expires_at IS NULL OR l.expires_at > x.created_at)"):
-        P.append(Problem("bad_expiry", _("Expiry No. {id} took points of entry No. {lot}, which had not expired.").format(
-            id=eid, lot=lot_id), cid, eid))
+        P.append(Problem("bad_expiry", _("Expiry No. {id} took points of entry No. {lot}, which had not expired.")
+                         .format(id=eid, lot=lot_id), cid, eid))
     # 7. merges: what left the absorbed customer arrived at the kept one
     for absorbed, total in _rows("SELECT merge_from_id, SUM(points) FROM points_entry "
                                  "WHERE kind IN ('merge_out', 'merge_in') GROUP BY merge_from_id "

@@ -1,4 +1,4 @@
-"""Migration 2: points — a covering index for the team summary, an index on lot expiry, complaint link on adjustments."""
+"""Migration 2: points — covering index for the team summary, index on lot expiry, complaint link of adjustments."""
 # Never edit a released migration: add a new one.
 #
 # - points_entry_summary: the team summary groups a year of ledger lines by kind and event.

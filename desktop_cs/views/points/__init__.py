@@ -1,1 +1,1 @@
-"""The points tab (积分): a customer's balance, ledger and points commands; rules, summary and checks for supervisors."""
+"""The points tab (积分): balance, ledger and points commands of a customer; rules, summary and checks."""
