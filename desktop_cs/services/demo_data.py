@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
+import logging
 import random
 import time
 from dataclasses import asdict, dataclass
@@ -17,6 +18,7 @@ from desktop_cs.models import (CallbackRule, Campaign, ComplaintCategory, Custom
                                RootCause, Tag, Tier, User, database)
 from desktop_cs.models.user import ROLE_SPECIALIST, ROLE_SUPERVISOR
 from desktop_cs.services import audit, reference_data, team_settings, users
+from desktop_cs.services import calendar as workcal
 from desktop_cs.services.errors import ServiceError, ValidationError
 from desktop_cs.services.permissions import DEMO_DATA, require
 from desktop_cs.services.search_keys import SEPARATOR, customer_search_key, normalize_query
@@ -37,6 +39,8 @@ _DAYS_AHEAD = 900
 _ATTEMPT_LOG_DAYS = 30
 
 ProgressFn = Callable[[int, int], None]
+
+log = logging.getLogger(__name__)
 
 #: tables whose secondary indexes are rebuilt after the load rather than kept up to date row by row
 _BULK_TABLES = ("customer", "customer_tag", "assignment", "complaint", "complaint_state_change", "callback",
@@ -167,25 +171,33 @@ _CALLBACK_NOTES = ("客户要求下周再联系。", "客户在开会,约定下�
                    "客户询问了积分有效期,已解释。", "已提醒客户到期续投事宜。", "客户表示近期无投资计划。")
 _FAILED_NOTES = ("无人接听。", "提示已关机。", "占线,稍后再拨。", "客户挂断。")
 
-#: complaint texts per seeded category, in sort order: product, attitude, technical, funds, other
+#: (complaint, its resolution) per seeded category, in sort order: product, attitude, technical, funds, other
 _COMPLAINT_TEXTS = (
-    ("客户反映理财产品实际收益低于宣传的预期年化收益。", "客户对产品提前赎回的手续费有异议。",
-     "客户称产品说明中的风险提示不清楚。", "客户投诉新手标额度太少,总是抢不到。", "客户认为续投规则没有提前告知。"),
-    ("客户反映客服专员电话中语气生硬、不耐烦。", "客户投诉热线等待时间过长且被多次转接。",
-     "客户称客服未按约定时间回电。", "客户对回访电话过于频繁表示不满。", "客户称在线客服答非所问,敷衍了事。"),
-    ("客户反映APP登录时频繁闪退。", "客户称网页端充值页面无法打开。", "短信验证码收不到,无法完成实名认证。",
-     "客户投诉投资记录显示错误。", "客户反映修改绑定银行卡一直失败。"),
-    ("客户反映提现超过两个工作日仍未到账。", "充值已扣款但平台账户余额未增加。", "客户对提现手续费的收取标准有异议。",
-     "客户投诉回款日期延迟。", "客户称借款还款后账单仍显示逾期。"),
-    ("客户投诉积分被扣减却未收到通知。", "客户对推广活动奖励未发放表示不满。", "客户反映收到大量营销短信。",
-     "客户要求注销账户但流程复杂。", "客户对个人信息可能泄露表示担忧。"),
-)
-_RESOLUTIONS = (
-    ("已向客户说明收益计算方式和历史收益,客户表示理解。", "已按规则核减手续费并向客户解释。"),
-    ("已核实通话录音,对当事专员批评教育,并向客户致歉。", "已安排专人跟进,并承诺按约定时间回复。"),
-    ("技术部已修复问题,已指导客户更新APP至最新版本。", "已协助客户完成操作,问题解决。"),
-    ("财务核查后已完成打款,款项已到账。", "已与合作银行核实,资金已退回客户银行卡。"),
-    ("已补发活动奖励并致歉。", "已按客户要求调整短信订阅设置。"),
+    (("客户反映理财产品实际收益低于宣传的预期年化收益。", "已向客户说明预期收益与实际收益的计算方式,客户表示理解。"),
+     ("客户对产品提前赎回的手续费有异议。", "已向客户出示产品协议中的费率条款,并按规则核减部分手续费。"),
+     ("客户称产品说明中的风险提示不清楚。", "已向客户逐条解释风险提示,并反馈产品部改进说明文字。"),
+     ("客户投诉新手标额度太少,总是抢不到。", "已说明新手标发布时间,并为客户预约下一期提醒。"),
+     ("客户认为续投规则没有提前告知。", "已说明续投设置方法,并协助客户关闭自动续投。")),
+    (("客户反映客服专员电话中语气生硬、不耐烦。", "已核实通话录音,对当事专员批评教育,并向客户致歉。"),
+     ("客户投诉热线等待时间过长且被多次转接。", "已向客户致歉,并安排专人直接跟进其问题。"),
+     ("客户称客服未按约定时间回电。", "已向客户致歉,主管当天回电并处理完毕。"),
+     ("客户对回访电话过于频繁表示不满。", "已调整该客户的回访计划,并标注偏好短信联系。"),
+     ("客户称在线客服答非所问,敷衍了事。", "已对在线客服进行话术培训,并由专人重新解答客户问题。")),
+    (("客户反映APP登录时频繁闪退。", "技术部已修复问题,已指导客户更新APP至最新版本。"),
+     ("客户称网页端充值页面无法打开。", "技术部已恢复页面,客户已完成充值。"),
+     ("短信验证码收不到,无法完成实名认证。", "已协助客户完成实名认证,问题解决。"),
+     ("客户投诉投资记录显示错误。", "技术部已修正数据显示,已请客户确认无误。"),
+     ("客户反映修改绑定银行卡一直失败。", "已协助客户提交资料,银行卡已更换成功。")),
+    (("客户反映提现超过两个工作日仍未到账。", "财务核查后已完成打款,款项已到账。"),
+     ("充值已扣款但平台账户余额未增加。", "已与合作银行核实,款项已补记到客户账户。"),
+     ("客户对提现手续费的收取标准有异议。", "已向客户说明收费标准,本次手续费予以退还。"),
+     ("客户投诉回款日期延迟。", "已核实为借款人延迟还款,平台已按约定垫付回款。"),
+     ("客户称借款还款后账单仍显示逾期。", "已核对还款记录并更正账单状态,逾期记录已撤销。")),
+    (("客户投诉积分被扣减却未收到通知。", "已说明积分过期规则,并开通积分到期短信提醒。"),
+     ("客户对推广活动奖励未发放表示不满。", "已补发活动奖励并致歉。"),
+     ("客户反映收到大量营销短信。", "已按客户要求调整短信订阅设置。"),
+     ("客户要求注销账户但流程复杂。", "已协助客户完成注销申请,并反馈简化流程的建议。"),
+     ("客户对个人信息可能泄露表示担忧。", "已说明平台的信息保护措施,经核查未发现泄露。")),
 )
 _ROOT_CAUSE_BY_CATEGORY = ((0, 4), (1,), (2,), (3, 2, 5), (4, 6, 3))
 _ESCALATION_REASONS = ("客户情绪激动,要求主管处理。", "涉及资金问题,需主管协调财务部。", "客户表示将向监管部门投诉。",
@@ -293,6 +305,7 @@ class _Builder:
         self._last_contact: dict[int, int] = {}
         self._first_contact: dict[int, int] = {}
         self._name_keys: dict[str, str] = {}
+        self._do_not_call: set[int] = set()
         self._setup_clock()
 
     # -- time: integer seconds since midnight _DAYS_BACK days ago, formatted from tables
@@ -321,18 +334,45 @@ class _Builder:
             return days[t // 86400] + tod[t % 86400]
 
         self.ts = ts
+
+        def stamp(t: int) -> str:
+            """The YYYYMMDDHHMMSS stamp services.callbacks puts in trigger keys."""
+            return ts(t).replace("-", "").replace(" ", "").replace(":", "")
+
+        self.stamp = stamp
+
+    def _setup_calendar(self) -> None:
+        """Outbound contacts keep to the team's calendar: working days, outside the quiet hours."""
+        base = self.now.date() - dt.timedelta(days=_DAYS_BACK)
+        try:
+            cal = workcal.snapshot()
+            workday = [cal.is_working_day(base + dt.timedelta(days=d)) for d in range(len(self.days))]
+            windows = cal.windows
+        except Exception:   # no calendar data for a year: weekdays, default hours
+            log.warning("demo data: the working-day calendar failed; using Monday to Friday", exc_info=True)
+            workday = [(base + dt.timedelta(days=d)).weekday() < 5 for d in range(len(self.days))]
+            windows = []
+        pool = tuple(s for a, b in windows for s in range(a * 60, b * 60))
+        work_out = pool if len(pool) >= 2 * HOUR else self.work_out
+        self.work_out = work_out
         rnd = self.rng.random
 
-        def at_work(lo: int, hi: int, pool: tuple[int, ...] = self.work_out) -> int:
-            """A time between LO and HI (seconds), at a second of POOL (working hours) when the span allows."""
+        def at_work(lo: int, hi: int, pool: tuple[int, ...] = work_out) -> int:
+            """A time between LO and HI (seconds), at a second of POOL (working hours) when the span allows.
+
+            With the outbound pool (the default) the day is a working day too, when the span has one
+            (a span inside the Spring Festival has none).
+            """
             if hi <= lo:
                 return lo
             lo_day = lo // 86400
             days = hi // 86400 - lo_day + 1
             n = len(pool)
-            for _try in range(3):
-                t = (lo_day + int(rnd() * days)) * 86400 + pool[int(rnd() * n)]
-                if lo <= t <= hi:
+            outbound = pool is work_out
+            for attempt in range(8):
+                day = lo_day + int(rnd() * days)
+                t = day * 86400 + pool[int(rnd() * n)]
+                if lo <= t <= hi and (attempt >= 4 or not outbound or workday[day]):
                     return t
             return lo + int(rnd() * min(hi - lo, 2 * HOUR))   # a narrow span: soon after LO
 
@@ -492,6 +532,7 @@ class _Builder:
     def _prepare(self) -> None:
         rng = self.rng
         rnd = rng.random
+        self._setup_calendar()
         self.surnames = _expand(_SURNAMES)
         self.common_given = _expand([((name, male), weight) for name, weight, male in _COMMON_GIVEN])
         self.ids = {t: self.next_id(t) for t in (
@@ -623,7 +664,7 @@ class _Builder:
             assigned = None
             if rnd() < (0.7 if prospect else 0.95):
                 spec = specs[int(rnd() * lsp)]
-                assigned = min(created + int(rnd() * 3 * DAY), now_s)
+                assigned = self.at_work(created, min(created + 3 * DAY, now_s), self.work_in)
                 assignments.append((ids["assignment"], cid, spec, sup if source != "import" else None, ts(assigned),
                                     "import" if source == "import" else ("manual" if rnd() < 0.7 else "auto")))
                 ids["assignment"] += 1
@@ -631,6 +672,9 @@ class _Builder:
             preferred = _PREFERRED_TIMES[int(rnd() * len(_PREFERRED_TIMES))] if rnd() < 0.2 else ""
             updated = max(created, assigned or 0, rn or 0, em or 0, mob or 0)
             created_by = sup if source == "import" else specs[int(rnd() * lsp)]
+            do_not_call = rnd() < 0.01
+            if do_not_call:
+                self._do_not_call.add(cid)
             tag_names: list[str] = []
             if rnd() < 0.2:
                 for tag in rng.sample(self.tag_ids, 1 if rnd() < 0.7 else 2):
@@ -641,7 +685,7 @@ class _Builder:
                               id_number, email, im_id, ctype, tier_id, source, referred_by,
                               ts(reg) if reg else None, ts(rn) if rn else None, ts(em) if em else None,
                               ts(mob) if mob else None, spec, ts(assigned) if assigned else None, memo, preferred,
-                              1 if rnd() < 0.01 else 0, ts(created), created_by, ts(updated), 1, None, None])
+                              int(do_not_call), ts(created), created_by, ts(updated), 1, None, None])
             info.append((cid, created, ctype, tier_i, spec, assigned, reg, rn, em, mob, referred_by))
             self._assigned[cid] = (spec, assigned)
 
@@ -653,9 +697,9 @@ class _Builder:
         self._complaints(info, lo, hi, compensations, callbacks, attempts)
         self._callbacks(info, callbacks, attempts)
         self.insert("callback", "id, customer_id, assigned_to_id, due_at, purpose, method, status, triggered_at, "
-                    "rule_id, campaign_id, complaint_id, attempts, outcome, satisfaction, opinion, suggestions, "
-                    "duration_seconds, next_step, notes, done_at, done_by_id, created_at, created_by_id, version",
-                    callbacks)
+                    "trigger_key, rule_id, campaign_id, complaint_id, attempts, outcome, satisfaction, opinion, "
+                    "suggestions, duration_seconds, next_step, notes, done_at, done_by_id, created_at, created_by_id, "
+                    "version", callbacks)
         self.insert("callback_attempt", "id, callback_id, at, by_id, method, outcome, note", attempts)
         self.summary.callbacks += len(callbacks)
         self.summary.callback_attempts += len(attempts)
@@ -671,6 +715,7 @@ class _Builder:
             row[24] = ts(last) if last is not None else None
             row[25] = ts(first) if first is not None else None
         self._assigned.clear()
+        self._do_not_call.clear()
         self.insert("customer", "id, name, search_key, mobile, id_number, email, im_id, customer_type, tier_id, "
                     "source, referred_by_id, registered_at, realname_verified_at, email_verified_at, "
                     "mobile_verified_at, assigned_to_id, assigned_at, memo, preferred_time, do_not_call, created_at, "
@@ -712,7 +757,7 @@ class _Builder:
         if satisfaction:   # a complaint's verification: done when the complaint says it was verified
             done = due
         else:
-            done = self.at_work(max(due - HOUR, created), min(due + int(rnd() * 2 * DAY), self.now_s - 60))
+            done = self.at_work(due, min(due + int(rnd() * 2 * DAY), self.now_s - 60))
         opinion = suggestions = notes = ""
         duration = next_step = None
         if outcome == "reached":
@@ -746,8 +791,12 @@ class _Builder:
 
     def _callback(self, callbacks: list[tuple], attempts: list[tuple], cid: int, spec: int, due: int, lo: int,
                   purpose: str, rule: int | None, campaign: int | None = None, complaint: int | None = None,
-                  triggered: int | None = None, satisfaction: str | None = None, force_open: bool = False) -> None:
-        """Append one callback due at DUE (created after LO), done, open or cancelled by its age."""
+                  triggered: int | None = None, satisfaction: str | None = None, force_open: bool = False,
+                  key: str | None = None) -> None:
+        """Append one callback due at DUE (created after LO), done, open or cancelled by its age.
+
+        KEY is the trigger key in the form services.callbacks writes for the same rule.
+        """
         rnd = self.rng.random
         ts = self.ts
         now_s = self.now_s
@@ -786,7 +835,7 @@ class _Builder:
                         self.ids["callback_attempt"] += 1
             result = (tries, None, None, "", "", None, None, "", None, None)
         callbacks.append((cb_id, cid, spec, ts(due), purpose, method, status,
-                          ts(triggered) if triggered is not None else None, rule, campaign, complaint) + result
+                          ts(triggered) if triggered is not None else None, key, rule, campaign, complaint) + result
                          + (ts(created), self.supervisor.id if campaign else spec, 1))
 
     def _callbacks(self, info: list[tuple], callbacks: list[tuple], attempts: list[tuple]) -> None:
@@ -796,12 +845,14 @@ class _Builder:
         rules = self.cb_rules
         intervals = [max(20, int(t.callback_interval_days * 0.5)) if t.callback_interval_days else 100
                      for t in self.tiers]
+        stamp = self.stamp
         for cid, created, ctype, tier_i, spec, assigned, reg, rn, em, mob, _ref in info:
-            if spec is None:
+            if spec is None or cid in self._do_not_call:
                 continue
             # first contact within a week of the assignment (the welcome callback)
             self._callback(callbacks, attempts, cid, spec, self.at_work(assigned, assigned + 6 * DAY), assigned,
-                           "welcome", rules.get("assignment"), triggered=assigned)
+                           "welcome", rules.get("assignment"), triggered=assigned,
+                           key=f"assign:{cid}:{spec}:{stamp(assigned)}")
             first = assigned + 7 * DAY
             if first >= horizon:
                 continue
@@ -812,10 +863,10 @@ class _Builder:
                 n_renew = int(span / (75 * DAY) + rnd())
             else:
                 n_renew = 0
-            for _i in range(n):
+            for i in range(n):
                 due = self.at_work(first, horizon)
                 self._callback(callbacks, attempts, cid, spec, due, assigned, "periodic_care",
-                               rules.get("tier_periodic"))
+                               rules.get("tier_periodic"), key=f"care:{cid}:{self.ts(due)[:10]}:{i}")
             for _i in range(n_renew):
                 due = self.at_work(first, horizon)
                 self._callback(callbacks, attempts, cid, spec, due, assigned, "renewal_reminder", rules.get("maturity"),
@@ -823,7 +874,7 @@ class _Builder:
             for campaign_id, c_lo, c_hi in self.campaigns:
                 if c_lo > assigned and rnd() < 0.5:
                     self._callback(callbacks, attempts, cid, spec, self.at_work(c_lo, c_hi), c_lo - 7 * DAY,
-                                   "special_period", None, campaign=campaign_id)
+                                   "special_period", None, campaign=campaign_id, key=f"campaign:{campaign_id}:{cid}")
 
     # -- complaints and their verification callbacks
 
@@ -872,7 +923,7 @@ class _Builder:
                 is_repeat = 1 if per_customer.get(cid) else 0
                 per_customer[cid] = per_customer.get(cid, 0) + 1
             cat_i = self.category_pool[int(rnd() * len(self.category_pool))]
-            texts = _COMPLAINT_TEXTS[min(cat_i, 4)]
+            description, resolution_text = _COMPLAINT_TEXTS[min(cat_i, 4)][int(rnd() * 5)]
             severity = self.severity_pool[int(rnd() * len(self.severity_pool))]
             handler = (row[4] if row and row[4] else specs[int(rnd() * len(specs))])
             created_by = handler if rnd() < 0.6 else specs[int(rnd() * len(specs))]
@@ -899,7 +950,7 @@ class _Builder:
                 limit = {"resolved": now_s, "verified": now_s - 2 * DAY, "closed": now_s - 3 * DAY}[state]
                 resolved = min(t + int((1 + rnd() * 40) * HOUR), limit)
                 resolved = max(resolved, t)
-                resolution = _RESOLUTIONS[min(cat_i, 4)][int(rnd() * 2)]
+                resolution = resolution_text
                 causes = _ROOT_CAUSE_BY_CATEGORY[min(cat_i, 4)]
                 pick = causes[int(rnd() * len(causes))]
                 root_cause = self.root_causes[pick] if pick < len(self.root_causes) else (
@@ -926,13 +977,13 @@ class _Builder:
                     satisfaction = self.satisfaction_pool[int(rnd() * len(self.satisfaction_pool))]
                     if satisfaction == "unsatisfied" and rnd() < 0.7:
                         satisfaction = "average"
-                    verified = min(resolved + int((0.5 + rnd() * 2.5) * DAY), now_s - DAY if state == "closed"
-                                   else now_s)
-                    verified = max(verified, resolved)
-                    if cid is not None:
+                    limit = min(resolved + 3 * DAY, now_s - DAY if state == "closed" else now_s)
+                    verified = max(self.at_work(resolved + DAY // 2, limit), resolved)
+                    if cid is not None and cid not in self._do_not_call:
                         self._callback(callbacks, attempts, cid, row[4] or handler, verified, resolved,
                                        "complaint_check", rules.get("complaint_resolved"), complaint=comp_id,
-                                       triggered=resolved, satisfaction=satisfaction)
+                                       triggered=resolved, satisfaction=satisfaction,
+                                       key=f"complaint:{comp_id}:{self.stamp(resolved)}")
                     history.append(("resolved", "verified", verified, handler))
                     t = verified
                 else:
@@ -941,12 +992,12 @@ class _Builder:
                 if state == "closed":
                     closed = min(t + int(rnd() * 2 * DAY), now_s)
                     history.append((history[-1][1], "closed", closed, sup if override else handler))
-            elif state == "resolved" and cid is not None:
+            elif state == "resolved" and cid is not None and cid not in self._do_not_call:
                 # the verification callback is still to be made (due three days after the resolution)
-                self._callback(callbacks, attempts, cid, row[4] or handler, self.at_work(resolved, resolved + 3 * DAY),
-                               resolved, "complaint_check", rules.get("complaint_resolved"), complaint=comp_id,
-                               triggered=resolved, force_open=True)
-            description = texts[int(rnd() * len(texts))]
+                due = self.at_work(resolved, resolved + 3 * DAY)
+                self._callback(callbacks, attempts, cid, row[4] or handler, due, resolved, "complaint_check",
+                               rules.get("complaint_resolved"), complaint=comp_id, triggered=resolved,
+                               force_open=True, key=f"complaint:{comp_id}:{self.stamp(resolved)}")
             complaints.append((
                 comp_id, cid, caller, channel, ts(received), self.categories[cat_i], severity, description, handler,
                 created_by, ts(promised), ts(first_response) if first_response else None, state, is_repeat, reopened,
@@ -1232,11 +1283,12 @@ class _Builder:
             callback_ids = sorted({first_cb + int(rnd() * (last_cb - first_cb + 1))
                                    for _j in range(int(rnd() * 3))}) if last_cb >= first_cb else []
             text = _HANDOVER_TEXTS[int(rnd() * len(_HANDOVER_TEXTS))]
-            name = "该"
-            if customer_ids and "{name}" in text:
-                row = self.db.execute_sql('SELECT name FROM "customer" WHERE id = ' + self.db.param,
-                                          (customer_ids[0],)).fetchone()
-                name = row[0] if row else name
+            name = ""
+            if "{name}" in text:   # a note about a customer links that customer
+                if not customer_ids:
+                    customer_ids = [first_cid + int(rnd() * (last_cid - first_cid + 1))]
+                name = self.db.execute_sql('SELECT name FROM "customer" WHERE id = ' + self.db.param,
+                                           (customer_ids[0],)).fetchone()[0]
             body = text.format(n=2 + int(rnd() * 12), name=name)
             handover_id = ids["handover"]
             ids["handover"] += 1
