@@ -308,14 +308,14 @@ SCRIPT_PARTS = ("opening", "question", "follow_up_satisfied", "follow_up_other",
 #: the default script per language; {specialist}, {customer}, {company} are filled in
 DEFAULT_SCRIPTS: dict[str, dict[str, str]] = {
     "zh_CN": {
-        "opening": "您好,我是{company}客服{specialist},请问您是{customer}先生/女士吗?打扰您了。",
-        "question": "感谢您选择{company}的服务,请问您对我们的服务满意吗?",
-        "follow_up_satisfied": "您对我们的服务有什么建议吗?",
-        "follow_up_other": "能否告诉我您对哪方面不满意?/我们应改进哪方面的工作?",
-        "closing_satisfied": "感谢您的回答,您如果需要什么帮助,可随时跟我们取得联系,祝您生活愉快(节日快乐),再见!",
-        "closing_other": "非常感谢您的反馈,这一点我们确实做得不够,我们很快就会有改进,希望您监督,"
-                         "祝您生活愉快(节日快乐),再见!",
-        "tip": "回访时间不宜过长,内容不宜过多;避免在客户休息时打扰客户。",
+        "opening": "您好，我是{company}客服{specialist}，请问您是{customer}先生/女士吗？打扰您了。",
+        "question": "感谢您选择{company}的服务，请问您对我们的服务满意吗？",
+        "follow_up_satisfied": "您对我们的服务有什么建议吗？",
+        "follow_up_other": "能否告诉我您对哪方面不满意？／我们应改进哪方面的工作？",
+        "closing_satisfied": "感谢您的回答，您如果需要什么帮助，可随时跟我们取得联系，祝您生活愉快（节日快乐），再见！",
+        "closing_other": "非常感谢您的反馈，这一点我们确实做得不够，我们很快就会有改进，希望您监督，"
+                         "祝您生活愉快（节日快乐），再见！",
+        "tip": "回访时间不宜过长，内容不宜过多；避免在客户休息时打扰客户。",
     },
     "en": {
         "opening": "Hello, this is {specialist} from {company} customer service. Am I speaking with "

@@ -214,6 +214,7 @@ class CallbackRecordDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addWidget(buttons)
+        self.setMinimumWidth(text_width(self, 112))
 
         self.outcome_combo.currentIndexChanged.connect(self._outcome_changed)
         self.satisfaction_combo.currentIndexChanged.connect(
@@ -257,6 +258,7 @@ class CallbackRecordDialog(QDialog):
         for edit in (self.opinion_edit, self.suggestions_edit):
             edit.setTabChangesFocus(True)
             edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 3 + 12)
+            edit.setMinimumWidth(text_width(edit, 44))
         self.duration_edit = QSpinBox()
         self.duration_edit.setObjectName("durationEdit")
         self.duration_edit.setRange(0, 240)
