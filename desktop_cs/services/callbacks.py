@@ -31,7 +31,7 @@ from desktop_cs.models import (Callback, CallbackAttempt, CallbackRule, Campaign
 from desktop_cs.models.callback import METHODS, NEXT_STEPS, OUTCOMES, PURPOSES, SATISFACTIONS
 from desktop_cs.services import audit, customers, labels, team_settings
 from desktop_cs.services import calendar as workcal
-from desktop_cs.services.errors import (Conflict, FormErrors, NotFound, PermissionDenied, ServiceError,
+from desktop_cs.services.errors import (Conflict, FormErrors, NotFound, ServiceError,
                                         ValidationError)
 from desktop_cs.services.masking import mask_mobile
 from desktop_cs.services.permissions import ASSIGN, EDIT_SETTINGS, LOOKUP, WORK_OWN, action, allowed, require

@@ -12,7 +12,7 @@ from desktop_cs.i18n import _
 from desktop_cs.models import Callback, CallbackAttempt, Handover
 from desktop_cs.services import assignment, callbacks, customers, users
 from desktop_cs.services.customers import CustomerInput
-from desktop_cs.views.callbacks import record_dialog, schedule_dialog
+from desktop_cs.views.callbacks import schedule_dialog
 from desktop_cs.views.callbacks.callbacks_tab import CallbackScheduleTab
 from desktop_cs.views.callbacks.campaign_dialog import CampaignDialog
 from desktop_cs.views.callbacks.handover_dialog import HandoverDialog

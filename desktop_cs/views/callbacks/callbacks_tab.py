@@ -489,11 +489,11 @@ class CallbackScheduleTab(QWidget):
         menu.addAction(_("Record result…"), lambda: self.record(callback_id))
         menu.addAction(_("Open the customer"), lambda: events().openCustomer.emit(customer_id))
         if self.is_supervisor:
-            menu.addAction(_("Give to another specialist…"), lambda: self.reassign(callback_id))
+            menu.addAction(_("Give to another specialist…"), lambda: self.reassign(callback_id, customer_id))
         menu.addAction(_("Cancel the callback…"), lambda: self.cancel_callback(callback_id, customer_id))
         menu.exec(table.viewport().mapToGlobal(pos))
 
-    def reassign(self, callback_id: int) -> None:
+    def reassign(self, callback_id: int, customer_id: int) -> None:
         members = callbacks.team_members()
         if not members:
             return
@@ -505,7 +505,8 @@ class CallbackScheduleTab(QWidget):
             callbacks.reassign(self.actor, callback_id, members[names.index(name)][0])
         except ServiceError as exc:
             show_error(self, exc.message)
-        self.refresh()
+            return
+        events().customersChanged.emit([customer_id])
 
     def cancel_callback(self, callback_id: int, customer_id: int) -> None:
         reason, ok = QInputDialog.getText(self, _("Cancel the callback"), _("Why is it no longer needed?"))

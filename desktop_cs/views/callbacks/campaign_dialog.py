@@ -232,7 +232,7 @@ class CampaignDialog(QDialog):
     def _finished(self, result: CampaignResult) -> None:
         self._close_progress()
         self.result_ = result
-        events().callbacksChanged.emit()
+        events().customersChanged.emit([])          # many customers: their pages refresh
         self.generated.emit(result)
         self.accept()
 
