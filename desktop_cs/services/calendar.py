@@ -14,7 +14,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-import holidays
+# imported by name (holidays.country_holidays imports it lazily) so that a frozen bundle finds the module
+from holidays.countries.china import China
 
 from desktop_cs.i18n import _, current_language
 from desktop_cs.models import CalendarOverride, User, database
@@ -150,7 +151,7 @@ def set_quiet_hours(actor: User, periods: list[tuple[str, str]]) -> None:
 @functools.lru_cache(maxsize=16)
 def _library_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     """(statutory days off, make-up working days) of YEAR according to the ``holidays`` library."""
-    cn = holidays.country_holidays("CN", years=year)
+    cn = China(years=year)
     off = frozenset(d for d in cn if d.year == year)
     workdays = frozenset(d for d in getattr(cn, "weekend_workdays", ()) if d.year == year)
     return off, workdays
@@ -159,7 +160,7 @@ def _library_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
 def holiday_name(day: dt.date) -> str:
     """The library's name of a statutory holiday on DAY ("" when none)."""
     language = "zh_CN" if current_language() == "zh_CN" else "en_US"
-    cn = holidays.country_holidays("CN", years=day.year, language=language)
+    cn = China(years=day.year, language=language)
     return cn.get(day, "") or ""
 
 
