@@ -816,7 +816,7 @@ class _Builder:
         elif due >= self.today_s:
             status = "done" if rnd() < 0.4 else "open"
         else:
-            p_open = 0.3 if age < 7 * DAY else (0.06 if age < 30 * DAY else 0.004)
+            p_open = 0.15 if age < 7 * DAY else (0.02 if age < 30 * DAY else 0.001)
             r = rnd()
             status = "open" if r < p_open else ("cancelled" if r < p_open + 0.02 else "done")
         if status == "done":
