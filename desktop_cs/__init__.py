@@ -8,7 +8,7 @@ ORG_NAME = "desktop-cs"
 def version() -> str:
     """The package version, from its installed metadata (one place: pyproject.toml)."""
     try:
-        from importlib.metadata import PackageNotFoundError, version as _v
+        from importlib.metadata import version as _v
         return _v("desktop-cs")
     except Exception:  # running from a bundle or a bare checkout
         return "0.1.0"

@@ -507,6 +507,8 @@ def create_customer(actor: User, data: CustomerInput) -> int:
             from desktop_cs.models import Assignment
             Assignment.create(customer=customer, specialist=actor, assigned_by=actor, assigned_at=now,
                               reason="created")
+            from desktop_cs.services import callbacks   # the one-week first contact starts now
+            callbacks.create_first_contact(actor, [customer.id], actor.id, now, move_open=False)
         audit.record(actor, "customer_created", entity="customer", entity_id=customer.id, customer_id=customer.id,
                      summary=customer.name,
                      details={"changes": {f: [None, _audit_value(f, getattr(customer, f))] for f in AUDITED_FIELDS

@@ -1,8 +1,11 @@
 """Small widgets and helpers shared by the screens: field error labels, form layout helpers, message boxes."""
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
 from desktop_cs.i18n import _
@@ -106,3 +109,25 @@ def explanation(text: str, object_name: str = "explanationLabel") -> QLabel:
     label.setWordWrap(True)
     label.setMinimumWidth(text_width(label, 56))
     return label
+
+
+@contextlib.contextmanager
+def wait_cursor() -> Iterator[None]:
+    """The busy cursor while a service call runs (restored whatever happens)."""
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+
+
+def error_cell(editor: QWidget, *below: QWidget) -> QWidget:
+    """A form cell with EDITOR and, under it, its error label (and any other small widgets)."""
+    cell = QWidget()
+    box = QVBoxLayout(cell)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    box.addWidget(editor)
+    for widget in below:
+        box.addWidget(widget)
+    return cell

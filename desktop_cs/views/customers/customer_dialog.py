@@ -4,12 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout,
                                QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
                                QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
@@ -19,7 +17,7 @@ from desktop_cs.services import customers, identity, labels, tiers
 from desktop_cs.services.customers import (ChangedByOther, CustomerDetail, CustomerInput, CustomerQuery,
                                           DuplicateCustomer)
 from desktop_cs.services.errors import FormErrors, ServiceError, ValidationError
-from desktop_cs.views.common import FieldError, text_width
+from desktop_cs.views.common import FieldError, error_cell, text_width, wait_cursor
 from desktop_cs.views.common.events import events
 
 if TYPE_CHECKING:
@@ -39,16 +37,6 @@ PICKER_DELAY_MS = 150
 PICKER_MATCHES = 12
 
 
-@contextmanager
-def wait_cursor() -> Iterator[None]:
-    """The busy cursor while a service call runs (restored whatever happens)."""
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QGuiApplication.restoreOverrideCursor()
-
-
 def split_tags(text: str) -> list[str]:
     """The tags typed in TEXT, separators of either script accepted, blanks dropped."""
     return [part.strip() for part in TAG_SEPARATORS.split(text or "") if part.strip()]
@@ -59,18 +47,6 @@ def id_info_text(birth_date: dt.date | None, sex: str, region: str) -> str:
     parts = [_("Born {date}").format(date=birth_date.isoformat())] if birth_date else []
     parts += [p for p in (sex, region) if p]
     return " · ".join(parts)
-
-
-def error_cell(editor: QWidget, *below: QWidget) -> QWidget:
-    """A form cell with EDITOR and, under it, its error label (and any other small widgets)."""
-    cell = QWidget()
-    box = QVBoxLayout(cell)
-    box.setContentsMargins(0, 0, 0, 0)
-    box.setSpacing(2)
-    box.addWidget(editor)
-    for widget in below:
-        box.addWidget(widget)
-    return cell
 
 
 def link_label(object_name: str) -> QLabel:

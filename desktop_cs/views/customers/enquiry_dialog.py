@@ -13,9 +13,8 @@ from desktop_cs import settings
 from desktop_cs.i18n import _
 from desktop_cs.services import customers, enquiries, labels
 from desktop_cs.services.errors import FormErrors, ServiceError, ValidationError
-from desktop_cs.views.common import FieldError, text_width
+from desktop_cs.views.common import FieldError, error_cell, text_width, wait_cursor
 from desktop_cs.views.common.events import events
-from desktop_cs.views.customers.customer_dialog import error_cell, wait_cursor
 
 if TYPE_CHECKING:
     from desktop_cs.models import User

@@ -11,9 +11,8 @@ from desktop_cs.i18n import _
 from desktop_cs.services import tiers
 from desktop_cs.services.errors import FormErrors, ServiceError, ValidationError
 from desktop_cs.services.permissions import EDIT_SETTINGS, allowed
-from desktop_cs.views.common import FieldError, explanation, text_width
+from desktop_cs.views.common import FieldError, explanation, text_width, wait_cursor
 from desktop_cs.views.common.events import events
-from desktop_cs.views.customers.customer_dialog import wait_cursor
 
 if TYPE_CHECKING:
     from desktop_cs.models import User

@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from desktop_cs.i18n import _
 from desktop_cs.services import labels, points
 from desktop_cs.services.errors import FormErrors, ServiceError, ValidationError
-from desktop_cs.views.common import FieldError, explanation, text_width
-from desktop_cs.views.customers.customer_dialog import error_cell, wait_cursor
+from desktop_cs.views.common import FieldError, error_cell, explanation, text_width, wait_cursor
 
 if TYPE_CHECKING:
     from desktop_cs.models import User

@@ -13,10 +13,9 @@ from desktop_cs.services import customers, labels, points
 from desktop_cs.services.customers import CustomerQuery
 from desktop_cs.services.errors import ServiceError
 from desktop_cs.services.permissions import APPROVE_POINTS, EDIT_SETTINGS, REPORTS, allowed
-from desktop_cs.views.common import ERROR_COLOR, show_error, text_width
+from desktop_cs.views.common import ERROR_COLOR, show_error, text_width, wait_cursor
 from desktop_cs.views.common.events import events
 from desktop_cs.views.common.workers import LatestOnlyWorker
-from desktop_cs.views.customers.customer_dialog import wait_cursor
 from desktop_cs.views.points.dialogs import AdjustDialog, RecordEventDialog, RedeemDialog, ReverseDialog
 from desktop_cs.views.points.ledger_model import COLUMNS, LedgerModel, signed
 from desktop_cs.views.points.team_dialogs import (ExpiringDialog, PendingDialog, ReconcileDialog, RulesDialog,

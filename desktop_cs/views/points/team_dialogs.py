@@ -13,8 +13,7 @@ from desktop_cs import clock
 from desktop_cs.i18n import _, ngettext
 from desktop_cs.services import labels, points
 from desktop_cs.services.errors import FormErrors, ServiceError, ValidationError
-from desktop_cs.views.common import FieldError, explanation, text_width
-from desktop_cs.views.customers.customer_dialog import wait_cursor
+from desktop_cs.views.common import FieldError, explanation, text_width, wait_cursor
 
 if TYPE_CHECKING:
     from desktop_cs.models import User
