@@ -71,6 +71,16 @@ class Complaint(BaseModel):
     compensation_fen = pw.IntegerField(default=0, constraints=[pw.Check("compensation_fen >= 0")])
     compensation_points = pw.IntegerField(default=0, constraints=[pw.Check("compensation_points >= 0")])
     version = pw.IntegerField(default=1)
+    # migration 3: deadlines of the targets in force at intake (working hours), the promised reply kept or not,
+    # and the staff member a service-attitude complaint is about
+    first_response_due = pw.DateTimeField(null=True)
+    resolution_due = pw.DateTimeField(null=True)
+    last_contact_at = pw.DateTimeField(null=True)
+    #: when a contact met the outstanding promised reply time (None while it is outstanding)
+    promise_met_at = pw.DateTimeField(null=True)
+    promises_made = pw.IntegerField(default=0, constraints=[pw.Check("promises_made >= 0")])
+    promises_kept = pw.IntegerField(default=0, constraints=[pw.Check("promises_kept >= 0")])
+    about_user = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
 
 
 Complaint.add_index(Complaint.index(Complaint.status, Complaint.received_at, name="complaint_status"))

@@ -119,3 +119,8 @@ class Enquiry(BaseModel):
     outcome = pw.CharField(max_length=16, default="resolved", constraints=[_in("outcome", ENQUIRY_OUTCOMES)])
     handled_by = pw.ForeignKeyField(User, backref="enquiries", on_delete="RESTRICT")
     created_at = pw.DateTimeField(default=clock.now, index=True)
+
+
+# migration 3: a bare number's enquiries, for the repeat-caller panel
+Enquiry.add_index(Enquiry.index(Enquiry.caller_number, Enquiry.created_at, name="enquiry_caller")
+                  .where(Enquiry.caller_number.is_null(False)))

@@ -395,22 +395,24 @@ def set_script(actor: User, language: str, parts: dict[str, str]) -> None:
 def complaint_offer_available() -> bool:
     """Whether the record form may offer to open a complaint from an unsatisfied result.
 
-    False until the complaint area exists; the complaint issue makes this return True and
-    listens to the views' ``openComplaintDraft`` signal (customer id, text).
+    The complaint area exists: True. The complaint tab listens to the views'
+    ``openComplaintDraft`` signal (customer id, text) and opens its intake form prefilled.
     """
-    return False
+    return True
 
 
 def on_verification_result(callback: Callback) -> None:
-    """A complaint's verification callback got its result (hook; does nothing yet).
+    """A complaint's verification callback got its result: what it does to the complaint.
 
     Called by ``record_result`` inside its transaction, after CALLBACK (a refreshed row
     with ``complaint_id``, ``outcome``, ``satisfaction``, ``opinion``, ``done_by_id``) was
     stored as done. The complaint issue implements what each result does (e.g. satisfied →
     the complaint is verified; unsatisfied → it is re-opened), e.g. by calling
     ``desktop_cs.services.complaints`` here (import inside the function: no import cycle).
+    Implemented by ``complaints.apply_verification_result``.
     """
-    return None
+    from desktop_cs.services import complaints
+    complaints.apply_verification_result(callback)
 
 
 # -- helpers ----------------------------------------------------------------------------------

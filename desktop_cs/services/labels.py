@@ -67,3 +67,11 @@ CALLBACK_RULE_TRIGGERS = {
     "maturity": N_("Investment maturing"), "inactivity": N_("Inactive customer"),
     "points_expiry": N_("Points about to expire"),
 }
+
+COMPLAINT_CHANNELS = {"hotline": N_("400 hotline"), "im": N_("QQ / WeChat"), "web_chat": N_("Web chat"),
+                      "email": N_("Email"), "visit": N_("Walk-in visit"), "letter": N_("Letter"),
+                      "regulator": N_("Via a regulator"), "other": N_("Other")}
+CALLER_NUMBER_KINDS = {"mobile": N_("Mobile"), "landline": N_("Landline"), "service": N_("400 / 800 number"),
+                       "international": N_("International"), "withheld": N_("Number withheld")}
+COMPLAINT_FLAGS = {"overdue": N_("Promised reply overdue"), "escalated": N_("Escalated"), "repeat": N_("Repeat"),
+                   "breached": N_("Deadline breached"), "reopened": N_("Reopened")}

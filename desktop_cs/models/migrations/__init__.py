@@ -16,7 +16,7 @@ import peewee as pw
 
 from desktop_cs import clock
 from desktop_cs.models.db import backup_sqlite
-from desktop_cs.models.migrations import m0001_initial, m0002_points
+from desktop_cs.models.migrations import m0001_initial, m0002_points, m0003_complaints
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ class Migration:
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", m0001_initial),
     Migration(2, "points indexes and complaint link of adjustments", m0002_points),
+    Migration(3, "complaint deadlines, promises, staff complained about; caller look-up index", m0003_complaints),
 ]
 
 
