@@ -12,6 +12,7 @@ from desktop_cs.i18n import N_, _
 from desktop_cs.services import team_settings, users
 from desktop_cs.views.common.events import events
 from desktop_cs.views.callbacks.callbacks_tab import CallbackScheduleTab
+from desktop_cs.views.complaints.complaints_tab import ComplaintLogTab
 from desktop_cs.views.customers.archive_tab import CustomerArchiveTab
 from desktop_cs.views.points.points_tab import PointsTab
 
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         built = {"customersTab": self.customers_tab, "pointsTab": self.points_tab}
         self.callbacks_tab = CallbackScheduleTab(user)     # objectName callbacksTab
         built["callbacksTab"] = self.callbacks_tab
+        self.complaints_tab = ComplaintLogTab(user)       # objectName complaintsTab
+        built["complaintsTab"] = self.complaints_tab
         for object_name, tab_title in TABS:
             page = built.get(object_name) or _placeholder(object_name)
             self.tabs.addTab(page, _(tab_title))
@@ -93,6 +96,11 @@ class MainWindow(QMainWindow):
         self._callback_counts(*self.callbacks_tab.counts)
         self.tabs.currentChanged.connect(self._tab_changed)
         events().openCustomer.connect(self._open_customer)
+        # complaints: overdue promised replies on the tab title, reminders in the status bar
+        self.complaints_tab.countsChanged.connect(self._complaint_counts)
+        self.complaints_tab.notice.connect(lambda text: self.statusBar().showMessage(text.replace("\n", " · "),
+                                                                                    30000))
+        self._complaint_counts(*self.complaints_tab.counts)
 
         self._restore_layout()
 
@@ -116,6 +124,10 @@ class MainWindow(QMainWindow):
                                                     self.change_password)
         self.quit_action = self._action(_("&Quit"), "quitAction", self.close, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.new_complaint_action = self._action(_("New &complaint…"), "newComplaintAction", self.new_complaint,
+                                                 "Ctrl+Shift+N")
+        file_menu.addAction(self.new_complaint_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addAction(self.change_password_action)
         file_menu.addSeparator()
@@ -155,6 +167,22 @@ class MainWindow(QMainWindow):
         self.callbacks_status.setText(_("Callbacks: {due} today, {overdue} overdue").format(
             due=due_today, overdue=overdue))
         self.callbacks_status.setVisible(bool(due_today or overdue))
+
+    def _complaint_counts(self, _overdue: int, _escalated: int) -> None:
+        """The complaint tab's title shows the promised replies overdue."""
+        index = self.tabs.indexOf(self.complaints_tab)
+        self.tabs.setTabText(index, self.complaints_tab.title(_("Complaint log")))
+
+    def new_complaint(self) -> int | None:
+        """Ctrl+Shift+N from anywhere: the intake form (for the customer selected in the archive, if one is)."""
+        customer_id = None
+        if self.tabs.currentWidget() is self.customers_tab:
+            ids = self.customers_tab.selected_ids()
+            customer_id = ids[0] if len(ids) == 1 else None
+        complaint_id = self.complaints_tab.new_complaint(customer_id)
+        if complaint_id is not None:
+            self.tabs.setCurrentWidget(self.complaints_tab)
+        return complaint_id
 
     def _tab_changed(self, index: int) -> None:
         actions = self.tab_actions.actions()
@@ -225,4 +253,5 @@ class MainWindow(QMainWindow):
         self.customers_tab.shutdown()
         self.callbacks_tab.shutdown()
         self.points_tab.shutdown()
+        self.complaints_tab.shutdown()
         super().closeEvent(event)
