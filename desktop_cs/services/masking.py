@@ -1,6 +1,9 @@
 """Masked forms of personal financial identifiers for lists, prints, exports and the audit log."""
 from __future__ import annotations
 
+import re
+from typing import Any
+
 
 def mask_mobile(mobile: str | None) -> str:
     """``13812345678`` -> ``138****5678``."""
@@ -29,3 +32,28 @@ def mask_phone(number: str | None) -> str:
     if len(number) <= 7:
         return number[:1] + "*" * (len(number) - 1)
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+# An 11-digit mainland mobile or an 18-character resident ID standing alone in free text
+# (not part of a longer run of letters or digits, such as a hash or a reference).
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![0-9A-Za-z])")
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+
+
+def scrub_text(text: str) -> str:
+    """TEXT with every full mobile or ID number in it masked (``…138****5678…``): for the audit log."""
+    if not text or not any(c.isdigit() for c in text):
+        return text
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(1) + m.group(2) + m.group(3)), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_mobile(m.group(1) + m.group(2) + m.group(3)), text)
+
+
+def scrub(value: Any) -> Any:
+    """VALUE (text, or lists and dicts of them) with full mobile and ID numbers masked; other values as they are."""
+    if isinstance(value, str):
+        return scrub_text(value)
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub(v) for v in value]
+    return value

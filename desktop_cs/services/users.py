@@ -1,8 +1,13 @@
-"""Staff accounts: password hashing (argon2id), the first supervisor, sign-in with lockout."""
+"""Staff accounts: password hashing (argon2id), the first supervisor, sign-in with lockout, user management.
+
+Accounts are never deleted (history keeps the name): a supervisor deactivates them. Every
+change is audited; passwords never enter the log.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -10,15 +15,15 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from desktop_cs import clock
 from desktop_cs.i18n import N_, _
 from desktop_cs.models import User, database
-from desktop_cs.models.user import ROLE_SUPERVISOR, ROLES
+from desktop_cs.models.user import ROLE_SPECIALIST, ROLE_SUPERVISOR, ROLES
 from desktop_cs.services import audit, team_settings
-from desktop_cs.services.errors import AuthenticationFailed, Conflict, ValidationError
-from desktop_cs.services.permissions import MANAGE_USERS, require
+from desktop_cs.services.errors import AuthenticationFailed, Conflict, NotFound, ValidationError
+from desktop_cs.services.permissions import MANAGE_USERS, WORK_OWN, action, register, require
 
 MIN_PASSWORD_LENGTH = 8
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=5)
-ROLE_LABELS = {ROLE_SUPERVISOR: N_("supervisor"), "specialist": N_("specialist")}
+ROLE_LABELS = {ROLE_SUPERVISOR: N_("supervisor"), ROLE_SPECIALIST: N_("specialist")}
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{2,32}$")
 
 # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.
@@ -60,30 +65,56 @@ def has_users() -> bool:
     return User.select().exists()
 
 
-def _create(actor: User | None, login: str, display_name: str, role: str, password: str) -> User:
-    login = validate_login(login)
+def _check_display_name(display_name: str, login: str) -> str:
     display_name = (display_name or "").strip() or login
     if len(display_name) > 64:
         raise ValidationError(_("The name is too long (64 characters at most)."), "display_name")
+    return display_name
+
+
+def _check_role(role: str) -> str:
     if role not in ROLES:
         raise ValidationError(_("Unknown role: {role}").format(role=role), "role")
+    return role
+
+
+def _create(actor: User | None, login: str, display_name: str, role: str, password: str,
+            must_change_password: bool = False) -> User:
+    login = validate_login(login)
+    display_name = _check_display_name(display_name, login)
+    _check_role(role)
     validate_password(password)
     if User.select().where(User.login == login).exists():
         raise ValidationError(_("The login {login} is taken.").format(login=login), "login")
-    user = User.create(login=login, display_name=display_name, role=role, password_hash=hash_password(password))
+    user = User.create(login=login, display_name=display_name, role=role, password_hash=hash_password(password),
+                       must_change_password=must_change_password)
     audit.record(actor or user, "user_created", entity="user", entity_id=user.id,
-                 summary=f"{login} ({role})")
+                 summary=f"{login} ({role})",
+                 details={"changes": {"login": [None, login], "display_name": [None, display_name],
+                                      "role": [None, role], "active": [None, True]},
+                          "must_change_password": must_change_password})
     return user
 
 
-def create_user(actor: User | None, login: str, display_name: str, role: str, password: str) -> User:
-    """Create an account. Without users yet, anyone may create the first; afterwards a supervisor."""
+def create_user(actor: User | None, login: str, display_name: str, role: str, password: str,
+                must_change_password: bool | None = None) -> User:
+    """Create an account. Without users yet, anyone may create the first; afterwards a supervisor.
+
+    An account a supervisor creates must change its password at the first sign-in
+    (MUST_CHANGE_PASSWORD None), unless told otherwise.
+    """
     if has_users():
         require(actor, MANAGE_USERS, "users.create")   # outside the transaction: the refusal stays audited
     with database.atomic():
-        if not has_users() and role != ROLE_SUPERVISOR:
+        first = not has_users()
+        if first and role != ROLE_SUPERVISOR:
             raise ValidationError(_("The first account must be a supervisor."), "role")
-        return _create(actor, login, display_name, role, password)
+        if must_change_password is None:
+            must_change_password = not first
+        return _create(actor, login, display_name, role, password, must_change_password)
+
+
+register("users.create", MANAGE_USERS, create_user)
 
 
 def bootstrap_supervisor(login: str, display_name: str, password: str, company_name: str = "") -> User:
@@ -153,6 +184,7 @@ def authenticate(login: str, password: str) -> User:
     return User.get_by_id(user.id)
 
 
+@action("users.change_own_password", WORK_OWN)
 def change_own_password(user: User, old_password: str, new_password: str, repeated: str) -> None:
     """A signed-in user changes their password (required after a reset)."""
     if not verify_password(user.password_hash, old_password):
@@ -168,6 +200,149 @@ def change_own_password(user: User, old_password: str, new_password: str, repeat
 
 def get_by_login(login: str) -> User | None:
     return User.get_or_none(User.login == login)
+
+
+# -- managing accounts (supervisors) ----------------------------------------------------------------
+
+@dataclass
+class UserRow:
+    """An account as the users dialog lists it (never its password hash)."""
+
+    id: int
+    login: str
+    display_name: str
+    role: str
+    role_label: str
+    active: bool
+    must_change_password: bool
+    locked_until: dt.datetime | None
+    last_login_at: dt.datetime | None
+    created_at: dt.datetime
+    #: live customers assigned to this account (a deactivated specialist's are handed over)
+    customers: int
+
+
+def _row(user: User, held: dict[int, int]) -> UserRow:
+    locked = user.locked_until if user.locked_until and user.locked_until > clock.now() else None
+    return UserRow(user.id, user.login, user.display_name, user.role, role_label(user.role), bool(user.active),
+                   bool(user.must_change_password), locked, user.last_login_at, user.created_at,
+                   held.get(user.id, 0))
+
+
+def _held() -> dict[int, int]:
+    import peewee as pw
+
+    from desktop_cs.models import Customer
+    return dict(Customer.select(Customer.assigned_to, pw.fn.COUNT(Customer.id))
+                .where(Customer.deleted_at.is_null() & Customer.merged_into.is_null()
+                       & Customer.assigned_to.is_null(False))
+                .group_by(Customer.assigned_to).tuples())
+
+
+def _get(user_id: int) -> User:
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        raise NotFound(_("User {id} does not exist.").format(id=user_id))
+    return user
+
+
+def _active_supervisors(exclude_id: int | None = None) -> int:
+    query = User.select().where((User.role == ROLE_SUPERVISOR) & (User.active == True))  # noqa: E712
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    return query.count()
+
+
+@action("users.list", MANAGE_USERS)
+def list_users(actor: User, include_inactive: bool = True) -> list[UserRow]:
+    """Every account (deactivated ones too, unless INCLUDE_INACTIVE is False), active first, by name."""
+    query = User.select().order_by(User.active.desc(), User.display_name, User.id)
+    if not include_inactive:
+        query = query.where(User.active == True)  # noqa: E712
+    held = _held()
+    return [_row(u, held) for u in query]
+
+
+@action("users.get", MANAGE_USERS)
+def get_user(actor: User, user_id: int) -> UserRow:
+    """One account as the users dialog shows it."""
+    return _row(_get(user_id), _held())
+
+
+@action("users.update", MANAGE_USERS)
+def update_user(actor: User, user_id: int, display_name: str, role: str) -> UserRow:
+    """Change an account's display name and role (audited before → after).
+
+    A supervisor cannot change their own role, and the last active supervisor stays one.
+    """
+    _check_role(role)
+    with database.atomic():
+        user = _get(user_id)
+        name = _check_display_name(display_name, user.login)
+        if role != user.role:
+            if user.id == actor.id:
+                raise ValidationError(_("You cannot change your own role: ask another supervisor."), "role")
+            if user.role == ROLE_SUPERVISOR and user.active and _active_supervisors(exclude_id=user.id) == 0:
+                raise ValidationError(_("The team needs at least one active supervisor."), "role")
+        changes = {k: [old, new] for k, old, new in (("display_name", user.display_name, name),
+                                                     ("role", user.role, role)) if old != new}
+        if changes:
+            User.update(display_name=name, role=role).where(User.id == user.id).execute()
+            audit.record(actor, "user_updated", entity="user", entity_id=user.id, summary=user.login,
+                         details={"changes": changes})
+    return get_user(actor, user_id)
+
+
+@action("users.deactivate", MANAGE_USERS)
+def deactivate_user(actor: User, user_id: int) -> UserRow:
+    """Switch an account off: it cannot sign in any more, its history keeps its name (never deleted).
+
+    Refused for oneself and for the last active supervisor. The customers it still holds
+    stay assigned until a supervisor hands them over (``UserRow.customers`` says how many).
+    """
+    with database.atomic():
+        user = _get(user_id)
+        if user.id == actor.id:
+            raise ValidationError(_("You cannot deactivate your own account."), "active")
+        if not user.active:
+            return get_user(actor, user_id)
+        if user.role == ROLE_SUPERVISOR and _active_supervisors(exclude_id=user.id) == 0:
+            raise ValidationError(_("The team needs at least one active supervisor."), "active")
+        User.update(active=False).where(User.id == user.id).execute()
+        row = get_user(actor, user_id)
+        audit.record(actor, "user_deactivated", entity="user", entity_id=user.id, summary=user.login,
+                     details={"changes": {"active": [True, False]}, "customers_held": row.customers})
+        return row
+
+
+@action("users.reactivate", MANAGE_USERS)
+def reactivate_user(actor: User, user_id: int) -> UserRow:
+    """Switch a deactivated account on again (its lockout cleared)."""
+    with database.atomic():
+        user = _get(user_id)
+        if user.active:
+            return get_user(actor, user_id)
+        User.update(active=True, failed_logins=0, locked_until=None).where(User.id == user.id).execute()
+        audit.record(actor, "user_reactivated", entity="user", entity_id=user.id, summary=user.login,
+                     details={"changes": {"active": [False, True]}})
+        return get_user(actor, user_id)
+
+
+@action("users.reset_password", MANAGE_USERS)
+def reset_password(actor: User, user_id: int, new_password: str, repeated: str | None = None) -> UserRow:
+    """Give an account a new password that its owner must change at the next sign-in; clears a lockout.
+
+    The password itself is never logged.
+    """
+    validate_password(new_password, repeated, "new_password")
+    with database.atomic():
+        user = _get(user_id)
+        User.update(password_hash=hash_password(new_password), must_change_password=True, failed_logins=0,
+                    locked_until=None).where(User.id == user.id).execute()
+        audit.record(actor, "password_reset", entity="user", entity_id=user.id, summary=user.login,
+                     details={"must_change_password": True, "was_locked": bool(user.locked_until
+                                                                                and user.locked_until > clock.now())})
+        return get_user(actor, user_id)
 
 
 def active_specialists() -> list[User]:

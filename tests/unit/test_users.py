@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -93,3 +94,129 @@ def test_audit_chain_verifies_and_names_an_edited_row(supervisor, db):
     db.execute_sql("DROP TRIGGER audit_entry_no_update")
     db.execute_sql("UPDATE audit_entry SET summary = 'forged' WHERE id = ?", (victim.id,))
     assert audit.verify_chain().first_broken_id == victim.id
+
+
+# -- user management (supervisors) --------------------------------------------------------------------
+
+def test_a_supervisor_creates_lists_and_edits_users_audited(supervisor):
+    spec = users.create_user(supervisor, "spec2", "赵专员", "specialist", TEST_PASSWORD)
+    assert spec.must_change_password                     # a password someone else chose is changed at once
+    rows = {r.login: r for r in users.list_users(supervisor)}
+    assert set(rows) == {"boss", "spec2"} and rows["spec2"].role == "specialist" and rows["spec2"].active
+    assert not hasattr(rows["spec2"], "password_hash")
+
+    users.update_user(supervisor, spec.id, "赵主管", "supervisor")
+    stored = User.get_by_id(spec.id)
+    assert (stored.display_name, stored.role) == ("赵主管", "supervisor")
+    entry = AuditEntry.select().where(AuditEntry.action == "user_updated").get()
+    assert json.loads(entry.details)["changes"] == {"display_name": ["赵专员", "赵主管"],
+                                                    "role": ["specialist", "supervisor"]}
+
+
+def test_reset_password_forces_a_change_at_the_next_sign_in(supervisor, specialist):
+    users.change_own_password(specialist, TEST_PASSWORD, "my-own-pass-1", "my-own-pass-1")
+    assert not User.get_by_id(specialist.id).must_change_password
+    users.reset_password(supervisor, specialist.id, "temp-pass-123")
+    with pytest.raises(AuthenticationFailed):
+        users.authenticate("spec1", "my-own-pass-1")
+    signed_in = users.authenticate("spec1", "temp-pass-123")
+    assert signed_in.must_change_password                # app.run_gui shows the required change dialog
+    users.change_own_password(signed_in, "temp-pass-123", "new-pass-456", "new-pass-456")
+    assert not users.authenticate("spec1", "new-pass-456").must_change_password
+    logged = " ".join(e.summary + e.details for e in AuditEntry.select())
+    assert "temp-pass-123" not in logged and "new-pass-456" not in logged
+    assert AuditEntry.select().where(AuditEntry.action == "password_reset").count() == 1
+
+
+def test_reset_password_clears_a_lockout_and_needs_eight_characters(supervisor, specialist):
+    for _ in range(5):
+        with pytest.raises(AuthenticationFailed):
+            users.authenticate("spec1", "wrong-password")
+    with pytest.raises(ValidationError) as err:
+        users.reset_password(supervisor, specialist.id, "short")
+    assert err.value.field == "new_password"
+    users.reset_password(supervisor, specialist.id, "temp-pass-123")
+    assert users.authenticate("spec1", "temp-pass-123").id == specialist.id
+
+
+def test_deactivated_user_cannot_sign_in_and_reactivation_restores(supervisor, specialist):
+    row = users.deactivate_user(supervisor, specialist.id)
+    assert not row.active
+    with pytest.raises(AuthenticationFailed):
+        users.authenticate("spec1", TEST_PASSWORD)
+    assert User.select().where(User.id == specialist.id).exists()      # never deleted
+    # an open session of the deactivated account is refused at its next action
+    with pytest.raises(PermissionDenied):
+        users.change_own_password(specialist, TEST_PASSWORD, "new-pass-456", "new-pass-456")
+    users.reactivate_user(supervisor, specialist.id)
+    assert users.authenticate("spec1", TEST_PASSWORD).id == specialist.id
+    actions = [e.action for e in AuditEntry.select().order_by(AuditEntry.id)]
+    assert "user_deactivated" in actions and "user_reactivated" in actions
+
+
+def test_a_supervisor_keeps_their_own_account_and_the_last_supervisor(supervisor, specialist):
+    with pytest.raises(ValidationError):
+        users.deactivate_user(supervisor, supervisor.id)
+    with pytest.raises(ValidationError):
+        users.update_user(supervisor, supervisor.id, "王主管", "specialist")
+    second = users.create_user(supervisor, "boss2", "钱主管", "supervisor", TEST_PASSWORD)
+    users.deactivate_user(second, supervisor.id)           # another supervisor may
+    with pytest.raises(ValidationError):
+        users.update_user(second, second.id, "钱主管", "specialist")   # own role, and the last one
+    users.reactivate_user(second, supervisor.id)
+    users.update_user(supervisor, second.id, "钱主管", "specialist")     # boss is the last supervisor again
+    with pytest.raises(ValidationError):
+        users.deactivate_user(supervisor, supervisor.id)
+
+
+def test_a_demoted_supervisor_loses_the_powers_at_once(supervisor):
+    second = users.create_user(supervisor, "boss2", "钱主管", "supervisor", TEST_PASSWORD)
+    users.list_users(second)
+    users.update_user(supervisor, second.id, "钱主管", "specialist")
+    with pytest.raises(PermissionDenied):
+        users.list_users(second)                          # the object in memory still says supervisor
+
+
+@pytest.mark.parametrize("call", [
+    lambda s, other: users.list_users(s),
+    lambda s, other: users.create_user(s, "spec9", "某", "specialist", TEST_PASSWORD),
+    lambda s, other: users.update_user(s, other.id, "某", "specialist"),
+    lambda s, other: users.deactivate_user(s, other.id),
+    lambda s, other: users.reactivate_user(s, other.id),
+    lambda s, other: users.reset_password(s, other.id, "temp-pass-123"),
+])
+def test_a_specialist_cannot_manage_users(supervisor, specialist, call):
+    before = AuditEntry.select().where(AuditEntry.action == "permission_denied").count()
+    with pytest.raises(PermissionDenied):
+        call(specialist, supervisor)
+    assert AuditEntry.select().where(AuditEntry.action == "permission_denied").count() == before + 1
+    assert User.get_by_id(supervisor.id).active and User.select().count() == 2
+
+
+def test_a_refusal_inside_a_transaction_is_still_audited(supervisor, specialist):
+    from desktop_cs.models import database
+    from desktop_cs.services.permissions import ACTIONS, WORK_ANY, WORK_OWN, action, require
+
+    @action("test.inside", WORK_OWN)
+    def inside(actor):
+        with database.atomic():
+            audit.record(actor, "test_write")
+            require(actor, WORK_ANY, "test.inside")     # the write above is rolled back, the refusal is not
+
+    try:
+        with pytest.raises(PermissionDenied):
+            inside(specialist)
+    finally:
+        ACTIONS.pop("test.inside")
+    assert not AuditEntry.select().where(AuditEntry.action == "test_write").exists()
+    entry = AuditEntry.select().where(AuditEntry.action == "permission_denied").get()
+    assert entry.summary == "test.inside" and entry.user_id == specialist.id
+    assert audit.verify_chain().ok
+
+
+def test_failed_sign_in_with_a_mobile_as_login_is_logged_masked(supervisor):
+    with pytest.raises(AuthenticationFailed):
+        users.authenticate("13812345678", TEST_PASSWORD)
+    entry = AuditEntry.select().where(AuditEntry.action == "sign_in_failed").get()
+    assert "13812345678" not in entry.summary + entry.user_name
+    assert entry.user_name == "138****5678"
