@@ -189,6 +189,7 @@ def test_an_unsatisfied_result_offers_a_complaint_when_the_complaint_area_exists
 
 
 def test_no_complaint_offer_while_there_is_no_complaint_area(qtbot, monkeypatch, specialist, callback_id):
+    monkeypatch.setattr(callbacks, "complaint_offer_available", lambda: False)     # the area exists now
     monkeypatch.setattr(QMessageBox, "question", lambda *a: pytest.fail("offered without a complaint area"))
     dialog = make_dialog(qtbot, specialist, callback_id)
     _record_unsatisfied(dialog)
