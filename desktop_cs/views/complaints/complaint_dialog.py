@@ -141,10 +141,6 @@ class ComplaintDialog(QDialog):
         form.addRow(_("Promised reply:"), error_cell(self.promise_row, err["promised_reply_at"]))
         form.addRow(_("Handler:"), error_cell(self.handler_combo, err["handler"]))
 
-        escalate_row = QHBoxLayout()
-        escalate_row.addWidget(self.escalate_check)
-        escalate_row.addWidget(self.escalation_reason_edit, 1)
-
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(_("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("saveButton")
@@ -162,7 +158,8 @@ class ComplaintDialog(QDialog):
         left.addLayout(form)
         right = QVBoxLayout()
         right.addWidget(self.repeat_panel)
-        right.addLayout(escalate_row)
+        right.addWidget(self.escalate_check)
+        right.addWidget(self.escalation_reason_edit)
         right.addWidget(err["escalation_reason"])
         right.addStretch(1)
         columns = QHBoxLayout()

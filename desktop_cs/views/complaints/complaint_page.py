@@ -345,8 +345,9 @@ class ComplaintPage(QWidget):
         v["description"].setText(d.description)
         self.hint_label.setText(d.close_hint)
         for h in d.history:
-            item = QTreeWidgetItem([_when(h.at), h.by, f"{h.from_status} → {h.to_status}" if h.is_transition
-                                    else h.to_status, h.note])
+            state = (f"{h.from_status} → {h.to_status}" if h.from_status else h.to_status) if h.is_transition \
+                else h.to_status
+            item = QTreeWidgetItem([_when(h.at), h.by, state, h.note])
             item.setToolTip(3, h.note)
             self.history.addTopLevelItem(item)
         b = self.buttons

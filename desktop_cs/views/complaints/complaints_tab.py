@@ -99,7 +99,7 @@ class ComplaintLogTab(QWidget):
         self.table = ComplaintTable()
         self.table.setModel(self.model)
         self.page = ComplaintPage(actor)
-        self.page.setMinimumWidth(text_width(self, 50))
+        self.page.setMinimumWidth(text_width(self, 46))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("complaintSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -400,7 +400,7 @@ class ComplaintLogTab(QWidget):
             self.table.horizontalHeader().restoreState(state)
         splitter = store.value(SPLITTER_KEY)
         if not (isinstance(splitter, QByteArray) and self.splitter.restoreState(splitter)):
-            self.splitter.setSizes([760, 520])
+            self.splitter.setSizes([860, 480])
 
     def _save_later(self) -> None:
         if not hasattr(self, "_save_timer"):

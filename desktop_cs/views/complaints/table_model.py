@@ -44,16 +44,16 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("id", N_("No."), N_("Complaint number"), "50000"),
+    Column("id", N_("No."), N_("Complaint number"), "5000"),
     Column("received_at", N_("Received"), N_("When the complaint was received"), "2026-11-22 18:33"),
-    Column("customer", N_("Complainant"), N_("Customer, or the caller's number (masked)"), "欧阳明月"),
+    Column("customer", N_("Complainant"), N_("Customer, or the caller's number (masked)"), "欧阳明月 138****5678"),
     Column("category", N_("Category"), N_("Complaint category"), "技术/平台"),
     Column("severity", N_("Severity"), N_("Severity"), "紧急"),
     Column("status", N_("State"), N_("State of the complaint"), "已回访确认"),
     Column("handler", N_("Handler"), N_("Who handles it"), "欧阳专员"),
     Column("promised_reply_at", N_("Promised reply"), N_("The reply time promised to the customer"),
            "11-23 18:30"),
-    Column("flags", N_("Flags"), N_("Overdue, escalated, repeat, deadline breached"), "超时 升级 重复 逾期"),
+    Column("flags", N_("Flags"), N_("Overdue, escalated, repeat, deadline breached"), "已逾期 已升级 重复"),
     Column("description", N_("Description"), N_("What the customer complains about"), "客户称提现三天未到账"),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
