@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
         self.complaints_tab.notice.connect(lambda text: self.statusBar().showMessage(text.replace("\n", " · "),
                                                                                     30000))
         self._complaint_counts(*self.complaints_tab.counts)
+        from desktop_cs.views.complaints.signals import complaint_events
+        complaint_events().openComplaint.connect(lambda _id: self.tabs.setCurrentWidget(self.complaints_tab))
 
         self._restore_layout()
 

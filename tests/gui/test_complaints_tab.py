@@ -195,3 +195,22 @@ def test_new_complaint_shortcut_in_the_file_menu(qtbot, monkeypatch, supervisor)
     action.trigger()
     assert asked == [None]
     assert window.tabs.widget(2) is window.complaints_tab and window.complaints_tab.objectName() == "complaintsTab"
+
+
+def test_my_days_complaint_panel_puts_escalations_first_and_opens_the_complaint(qtbot, specialist, tab):
+    from desktop_cs.views.complaints.due_panel import ComplaintsDuePanel
+    category = ComplaintCategory.select().first().id
+    late = complaints.create_complaint(specialist, ComplaintInput(
+        "hotline", category, "normal", "未按约定回电", caller_number="13800138002",
+        promised_reply_at=NOW + dt.timedelta(minutes=10))).complaint_id
+    hot = complaints.create_complaint(specialist, ComplaintInput(
+        "hotline", category, "high", "要求主管处理", caller_number="13800138003")).complaint_id
+    complaints.escalate(specialist, hot, "客户要求主管处理")
+    clock.freeze(NOW + dt.timedelta(hours=1))
+    panel = ComplaintsDuePanel(specialist)
+    qtbot.addWidget(panel)
+    ids = [panel.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(panel.list.count())]
+    assert ids[:2] == [hot, late]
+    assert panel.list.item(1).foreground().color().name() == ERROR_COLOR
+    panel.list.itemActivated.emit(panel.list.item(0))
+    assert tab.page.complaint_id() == hot

@@ -527,3 +527,19 @@ def test_categories_and_root_causes_are_a_supervisors_lists(supervisor, speciali
     cause_id = complaints.save_root_cause(supervisor, None, "合作方原因")
     assert cause_id in [c.id for c in complaints.root_causes()]
     assert [t.severity for t in complaints.severity_targets()] == ["low", "normal", "high", "critical"]
+
+
+def test_rows_written_before_promises_were_counted_take_the_first_response_as_the_contact(specialist):
+    """Bulk-loaded or pre-migration rows: no stored deadlines or promise counters; the service reads them right."""
+    common = dict(channel="hotline", category=category("产品"), severity="normal", description="旧数据",
+                  handler=specialist.id, created_by=specialist.id, received_at=NOW - dt.timedelta(hours=6),
+                  promised_reply_at=NOW - dt.timedelta(hours=2))
+    answered = Complaint.create(status="in_progress", first_response_at=NOW - dt.timedelta(hours=3), **common)
+    silent = Complaint.create(status="received", caller_number="13800000011", **common)
+    overdue = [r.id for r in complaints.search_page(specialist, ComplaintQuery(overdue=True))]
+    assert overdue == [silent.id]
+    detail = complaints.get_complaint(specialist, answered.id)
+    assert not detail.overdue and detail.first_response_due == complaints.deadlines(common["received_at"],
+                                                                                     "normal")[0]
+    figures = complaints.analysis(users.get_by_login("boss"), NOW.date(), NOW.date())
+    assert (figures.promises_made, figures.promises_kept, figures.promises_broken) == (2, 1, 1)
