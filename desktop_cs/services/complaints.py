@@ -336,6 +336,8 @@ class HarassingRow:
 
 @dataclass
 class HarassingCallRow:
+    """One logged call from a harassing number."""
+
     id: int
     at: dt.datetime
     channel: str
@@ -431,6 +433,8 @@ class ComplaintAnalysis:
 
 @dataclass
 class CategoryRow:
+    """A complaint category as the lists show it."""
+
     id: int
     name: str
     is_attitude: bool
@@ -440,6 +444,8 @@ class CategoryRow:
 
 @dataclass
 class RootCauseRow:
+    """A root cause as the lists show it."""
+
     id: int
     name: str
     sort_order: int
@@ -448,6 +454,8 @@ class RootCauseRow:
 
 @dataclass
 class TargetRow:
+    """A severity's deadlines in working hours, labelled."""
+
     severity: str
     label: str
     first_response_hours: int
