@@ -1,10 +1,13 @@
 """desktop_cs: the customer-service desk of a small finance team."""
 from __future__ import annotations
 
+import functools
+
 APP_NAME = "desktop-cs"
 ORG_NAME = "desktop-cs"
 
 
+@functools.lru_cache(maxsize=1)
 def version() -> str:
     """The package version, from its installed metadata (one place: pyproject.toml)."""
     try:

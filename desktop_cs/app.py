@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop_cs import APP_NAME, ORG_NAME, i18n, logs, paths, version
+from desktop_cs import APP_NAME, ORG_NAME, i18n, logs, paths
 from desktop_cs.i18n import _
 
 if TYPE_CHECKING:
@@ -70,7 +70,6 @@ def create_application(argv: list[str] | None = None) -> QApplication:
         raise RuntimeError("a QCoreApplication without widgets exists already")
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(version())
     app.setDesktopFileName(APP_NAME)
     _install_translators(app)
     _install_font(app)

@@ -36,9 +36,10 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+# editable_mode=compat: a plain path entry; the default import-hook finder costs ~12 ms per start
 if [ "${1:-}" = "--dev" ]; then
-  .venv/bin/python -m pip install -q -e ".[dev]"
+  .venv/bin/python -m pip install -q -e ".[dev]" --config-settings editable_mode=compat
 else
-  .venv/bin/python -m pip install -q -e .
+  .venv/bin/python -m pip install -q -e . --config-settings editable_mode=compat
 fi
 echo "desktop_cs is set up in $(pwd)/.venv"
