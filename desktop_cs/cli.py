@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help=_("random seed; the same seed gives the same data"))
     p.add_argument("--password", default="demo1234", help=_("password of the demo users (default: demo1234)"))
     p.set_defaults(func=cmd_demo_data)
+
+    from desktop_cs import cli_printing
+    cli_printing.register(sub)
     return parser
 
 

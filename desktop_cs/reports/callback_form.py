@@ -36,6 +36,13 @@ class _Writer:
         self.labels = labels
         self._string_width = stringWidth
         self._widths: dict[str, float] = {}
+        self._fitted: dict[tuple, tuple[str, float]] = {}
+        from reportlab.pdfbase.pdfmetrics import getFont
+        #: the widest glyph of the font, in ems (CJK ideographs are 1 em)
+        self.widest = max(getFont(font).face.charWidths.values()) / 1000
+        self.text = None
+        self._color = None
+        self._size = None
         self.width, self.height = page_size(False)
         self.left = styles.MARGIN_X
         self.right = self.width - styles.MARGIN_X
@@ -43,18 +50,26 @@ class _Writer:
 
     # -- text helpers ---------------------------------------------------------------------------------------
     def text_width(self, text: str, size: float) -> float:
-        widths = self._widths
-        total = 0.0
-        for ch in text:
-            w = widths.get(ch)
-            if w is None:
-                w = widths[ch] = self._string_width(ch, self.font, 1)
-            total += w
-        return total * size
+        return self._string_width(text, self.font, size)
+
+    def char_width(self, ch: str, size: float) -> float:
+        w = self._widths.get(ch)
+        if w is None:
+            w = self._widths[ch] = self._string_width(ch, self.font, 1)
+        return w * size
 
     def fit(self, text: str, width: float, size: float, smallest: float = 7.0) -> tuple[str, float]:
         """TEXT shrunk down to SMALLEST points, then cut with an ellipsis, to fit WIDTH on one line."""
         text = " ".join((text or "").split())
+        if len(text) * size * self.widest <= width:     # no glyph is wider than this: it fits, no need to measure
+            return text, size
+        key = (text, width, size, smallest)
+        fitted = self._fitted.get(key)
+        if fitted is None:
+            fitted = self._fitted[key] = self._fit(text, width, size, smallest)
+        return fitted
+
+    def _fit(self, text: str, width: float, size: float, smallest: float) -> tuple[str, float]:
         while size > smallest and self.text_width(text, size) > width:
             size -= 0.5
         if self.text_width(text, size) <= width:
@@ -69,7 +84,7 @@ class _Writer:
         for paragraph in (text or "").splitlines():
             line, w, last_space = "", 0.0, -1
             for ch in paragraph:
-                cw = self.text_width(ch, size)
+                cw = self.char_width(ch, size)
                 if w + cw > width and line:
                     if ch != " " and last_space > 0 and ch.isascii() and line[last_space + 1:].isascii():
                         lines.append(line[:last_space])
@@ -90,10 +105,20 @@ class _Writer:
         return lines
 
     def draw(self, x: float, y: float, text: str, size: float = 9, color=INK) -> None:
-        c = self.c
-        c.setFillColorRGB(*color)
-        c.setFont(self.font, size)
-        c.drawString(x, y, text)
+        """Queue TEXT in the page's one text object (drawn over the page's boxes when the page ends)."""
+        t = self.text
+        if color != self._color:
+            t.setFillColorRGB(*color)
+            self._color = color
+        if size != self._size:
+            t.setFont(self.font, size)
+            self._size = size
+        t.setTextOrigin(x, y)
+        t.textOut(text)
+
+    def fill(self, color) -> None:
+        """The fill colour of the boxes (the text keeps its own)."""
+        self.c.setFillColorRGB(*color)
 
     # -- pieces -------------------------------------------------------------------------------------------------
     def grid(self, top: float, rows: list[tuple[str, str, str, str]]) -> float:
@@ -102,7 +127,7 @@ class _Writer:
         value_w = (self.content - 2 * LABEL_W) / 2
         xs = (self.left, self.left + LABEL_W, self.left + LABEL_W + value_w, self.left + 2 * LABEL_W + value_w)
         bottom = top - ROW * len(rows)
-        c.setFillColorRGB(*HEADER_FILL)
+        self.fill(HEADER_FILL)
         c.rect(xs[0], bottom, LABEL_W, top - bottom, stroke=0, fill=1)
         c.rect(xs[2], bottom, LABEL_W, top - bottom, stroke=0, fill=1)
         c.setStrokeColorRGB(*RULE)
@@ -155,7 +180,7 @@ class _Writer:
         row_h = 6.2 * MM
         rows = ATTEMPT_ROWS + 1
         bottom = top - rows * row_h
-        c.setFillColorRGB(*HEADER_FILL)
+        self.fill(HEADER_FILL)
         c.rect(self.left, top - row_h, self.content, row_h, stroke=0, fill=1)
         c.setStrokeColorRGB(*RULE)
         c.setLineWidth(0.6)
@@ -200,7 +225,7 @@ class _Writer:
         """Rows of tick boxes: (label, codes, code -> text, ticked code)."""
         c = self.c
         bottom = top - ROW * len(rows)
-        c.setFillColorRGB(*HEADER_FILL)
+        self.fill(HEADER_FILL)
         c.rect(self.left, bottom, LABEL_W, top - bottom, stroke=0, fill=1)
         c.setStrokeColorRGB(*RULE)
         c.setLineWidth(0.6)
@@ -276,6 +301,9 @@ class _Writer:
     # -- one page -----------------------------------------------------------------------------------------------
     def page(self, info, form: CallbackForm, number: int, total: int) -> None:
         c, L = self.c, self.labels
+        # one text object per page: far cheaper than a text object per string
+        self.text = c.beginText()
+        self._color = self._size = None
         styles.draw_header(c, info, self.width, self.height)
         top = self.height - styles.HEADER_LINE
         self.bold(self.width / 2, top - 11 * MM, _("Callback record form"), 17, centred=True)
@@ -319,6 +347,7 @@ class _Writer:
                           form.suggestions if filled else "")
         y = self.text_box(y - 2.5 * MM, 23 * MM, _("Notes and follow-up"), form.notes if filled else "")
         self.signatures(max(y - 12 * MM, styles.FOOTER_LINE + 9 * MM))
+        c.drawText(self.text)
         styles.draw_footer(c, info, self.width, number, total)
         c.showPage()
 

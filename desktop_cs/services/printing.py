@@ -40,6 +40,7 @@ ATTENTION_SHOWN = 50
 #: first contacts have a week, other event-triggered callbacks three days (001)
 ON_TIME_DAYS = 3
 FIRST_CONTACT_DAYS = 7
+OUTCOME_CODES = ("reached", "no_answer", "phone_off", "wrong_number", "refused")
 
 Progress = Callable[[int, int], "bool | None"]
 
@@ -165,6 +166,12 @@ def _weeks(date_from: dt.date, date_to: dt.date, counts: dict[str, int]) -> list
     return out
 
 
+def _no_index(column) -> pw.Expression:
+    """COLUMN written ``+column``: SQLite then reads the table in order instead of through an index on it,
+    which is much faster when most rows qualify anyway (a year of callbacks)."""
+    return pw.NodeList((pw.SQL("+"), column), glue="")
+
+
 def _week_start(column) -> pw.Expression:
     """SQLite: the Monday of COLUMN's week as YYYY-MM-DD ('weekday 0' is the Sunday ending the week)."""
     return pw.fn.date(column, "weekday 0", "-6 days").coerce(False)
@@ -274,52 +281,82 @@ def callback_forms(actor: User, *, callback_ids: Iterable[int] | None = None, da
 
 def _callback_figures(lo: dt.datetime, hi: dt.datetime, now: dt.datetime, specialist_id: int | None
                       ) -> dict[int, dict[str, int]]:
-    """Per specialist, one scan of the callbacks due or triggered in the period, every figure a SUM(CASE)."""
+    """Per specialist, the callback figures of the period from one pass over the table.
+
+    SQL groups the callbacks due or triggered in the period by (specialist, status, outcome,
+    satisfaction) with six range counts per group; Python adds the groups up. Fewer
+    expressions per row than one SUM(CASE ...) per figure: a year of 500,000 callbacks in
+    about a second.
+    - planned: due in the period, not cancelled; done / overdue (open, due time passed) /
+      cancelled among those; reached, outcomes and satisfaction of the done ones;
+    - recorded: planned and due by now, done or with an attempt logged (the three musts);
+    - on time: triggered in the period and done within 3 days of the trigger (first contacts:
+      7), of those done or whose deadline has passed (the same rule as ``callbacks.three_musts``).
+    """
     C = Callback
     due_in = (C.due_at >= lo) & (C.due_at < hi)
-    planned = due_in & (C.status != "cancelled")
-    done = planned & (C.status == "done")
-    first_contact = C.trigger_key.startswith("assign:")
-    deadline = pw.Case(None, [(first_contact, pw.fn.datetime(C.triggered_at, f"+{FIRST_CONTACT_DAYS} days"))],
+    due_past = (C.due_at >= lo) & (C.due_at < min(hi, now))
+    triggered = (C.triggered_at >= lo) & (C.triggered_at < hi)
+    deadline = pw.Case(None, [(C.trigger_key.startswith("assign:"),
+                               pw.fn.datetime(C.triggered_at, f"+{FIRST_CONTACT_DAYS} days"))],
                        pw.fn.datetime(C.triggered_at, f"+{ON_TIME_DAYS} days"))
-    triggered = ((C.triggered_at >= lo) & (C.triggered_at < hi) & (C.status != "cancelled"))
-    measured = triggered & ((C.status == "done") | (deadline < now))
-
-    def count(condition) -> pw.Expression:
-        return pw.fn.SUM(pw.Case(None, [(condition, 1)], 0))
-
-    columns = {
-        "planned": count(planned), "done": count(done),
-        "overdue": count(planned & (C.status == "open") & (C.due_at < now)),
-        "cancelled": count(due_in & (C.status == "cancelled")),
-        "reached": count(done & (C.outcome == "reached")),
-        "not_reached": count(done & (C.outcome != "reached")),
-        "recorded_total": count(planned & (C.due_at < now)),
-        "recorded": count(planned & (C.due_at < now) & ((C.status == "done") | (C.attempts > 0))),
-        "on_time_total": count(measured),
-        "on_time": count(triggered & (C.status == "done") & (C.done_at <= deadline)),
-        "satisfied": count(done & (C.satisfaction == "satisfied")),
-        "average": count(done & (C.satisfaction == "average")),
-        "unsatisfied": count(done & (C.satisfaction == "unsatisfied")),
-    }
-    where = [due_in | ((C.triggered_at >= lo) & (C.triggered_at < hi))]
+    # SQLite: a condition is 1, 0 or NULL; TOTAL of it counts the rows where it holds
+    counts = [pw.fn.TOTAL(due_in), pw.fn.TOTAL(due_past), pw.fn.TOTAL(due_past & (C.attempts > 0)),
+              pw.fn.TOTAL(triggered), pw.fn.TOTAL(triggered & (deadline < now)),
+              pw.fn.TOTAL(triggered & (C.done_at <= deadline))]
+    where = [due_in | triggered]
     if specialist_id is not None:
         where.append(C.assigned_to == specialist_id)
-    query = (C.select(C.assigned_to, *[expr.alias(key) for key, expr in columns.items()])
-             .where(*where).group_by(C.assigned_to).tuples())
-    keys = list(columns)
-    return {row[0]: {k: int(v or 0) for k, v in zip(keys, row[1:])} for row in query}
+        who = C.assigned_to
+    else:
+        who = _no_index(C.assigned_to)    # one pass over the table, not a walk of the assignee index
+    query = (C.select(who, C.status, C.outcome, C.satisfaction, *counts).where(*where)
+             .group_by(who, C.status, C.outcome, C.satisfaction).tuples())
+    keys = ["planned", "done", "overdue", "cancelled", "reached", "not_reached", "recorded_total", "recorded",
+            "on_time_total", "on_time", "satisfied", "average", "unsatisfied",
+            *[f"outcome_{code}" for code in OUTCOME_CODES]]
+    out: dict[int, dict[str, int]] = {}
+    for uid, status, outcome, satisfaction, n_due, n_past, n_tried, n_trig, n_late, n_kept in query:
+        f = out.setdefault(uid, dict.fromkeys(keys, 0))
+        n_due, n_past, n_tried = int(n_due), int(n_past), int(n_tried)
+        n_trig, n_late, n_kept = int(n_trig), int(n_late), int(n_kept)
+        if status == "cancelled":
+            f["cancelled"] += n_due
+            continue
+        f["planned"] += n_due
+        f["recorded_total"] += n_past
+        if status == "done":
+            f["done"] += n_due
+            f["recorded"] += n_past
+            f["on_time_total"] += n_trig
+            f["on_time"] += n_kept
+            if outcome == "reached":
+                f["reached"] += n_due
+            elif outcome:
+                f["not_reached"] += n_due
+            if outcome in OUTCOME_CODES:
+                f[f"outcome_{outcome}"] += n_due
+            if satisfaction in ("satisfied", "average", "unsatisfied"):
+                f[satisfaction] += n_due
+        else:   # open
+            f["overdue"] += n_past
+            f["recorded"] += n_tried
+            f["on_time_total"] += n_late
+    return out
 
 
 def _member_coverage(lo: dt.datetime, hi: dt.datetime, specialist_id: int | None) -> Share:
-    members = (Customer.select(Customer.id).join(Tier, on=(Customer.tier == Tier.id))
-               .where(Tier.is_member == True, Customer.deleted_at.is_null(), Customer.merged_into.is_null(),  # noqa
-                      *([Customer.assigned_to == specialist_id] if specialist_id else [])))
-    total = members.count()
-    reached = (Callback.select(pw.fn.COUNT(Callback.customer.distinct()))
-               .where(Callback.customer.in_(members), Callback.status == "done", Callback.outcome == "reached",
-                      Callback.done_at >= lo, Callback.done_at < hi).scalar() or 0)
-    return Share(reached, total)
+    """Member-tier customers reached by a callback done in the period / all of them (one look-up per member
+    through the customer's callback index)."""
+    members = [Tier.is_member == True, Customer.deleted_at.is_null(), Customer.merged_into.is_null(),  # noqa: E712
+               *([Customer.assigned_to == specialist_id] if specialist_id else [])]
+    total = Customer.select(pw.fn.COUNT(Customer.id)).join(Tier, on=(Customer.tier == Tier.id)).where(*members)
+    reached_one = (Callback.select(pw.SQL("1")).where(
+        Callback.customer == Customer.id, Callback.status == "done", Callback.outcome == "reached",
+        Callback.done_at >= lo, Callback.done_at < hi))
+    reached = (Customer.select(pw.fn.COUNT(Customer.id)).join(Tier, on=(Customer.tier == Tier.id))
+               .where(*members, pw.fn.EXISTS(reached_one)))
+    return Share(reached.scalar() or 0, total.scalar() or 0)
 
 
 @action("printing.callback_summary", REPORTS)
@@ -340,27 +377,33 @@ def callback_summary(actor: User, date_from: dt.date, date_to: dt.date, speciali
                    for uid, f in figures.items() if f["planned"] or f["on_time_total"]]
     specialists.sort(key=lambda s: (-s.planned, s.name))
 
+    outcomes = sorted(((labels.label(labels.CALLBACK_OUTCOMES, code), totals[f"outcome_{code}"])
+                       for code in OUTCOME_CODES if totals[f"outcome_{code}"]), key=lambda item: -item[1])
+
     mine = [Callback.assigned_to == specialist_id] if specialist_id is not None else []
     cohort_done = [Callback.due_at >= lo, Callback.due_at < hi, Callback.status == "done", *mine]
-    outcomes = [(labels.label(labels.CALLBACK_OUTCOMES, code), int(n)) for code, n in
-                Callback.select(Callback.outcome, pw.fn.COUNT(Callback.id)).where(*cohort_done)
-                .group_by(Callback.outcome).order_by(pw.fn.COUNT(Callback.id).desc()).tuples() if code]
-
+    # the newest unsatisfied results: walk the (status, due_at) index backwards, then order by when they were done
+    recent = list(
+        Callback.select(Callback.done_at, Customer.name, Customer.mobile, Callback.assigned_to, Callback.opinion,
+                        Callback.next_step, Callback.id)
+        .join(Customer, on=(Callback.customer == Customer.id))
+        .where(*cohort_done, Callback.satisfaction == "unsatisfied")
+        .order_by(Callback.due_at.desc(), Callback.id.desc()).limit(UNSATISFIED_SHOWN * 4).tuples())
+    recent.sort(key=lambda r: (str(r[0]), r[6]), reverse=True)
     unsatisfied_lines = [
         UnsatisfiedLine(_dt(done_at), name, mask_mobile(mobile), names.get(assigned, ""), opinion or "",
                         labels.label(labels.CALLBACK_NEXT_STEPS, next_step))
-        for done_at, name, mobile, assigned, opinion, next_step in
-        Callback.select(Callback.done_at, Customer.name, Customer.mobile, Callback.assigned_to, Callback.opinion,
-                        Callback.next_step)
-        .join(Customer, on=(Callback.customer == Customer.id))
-        .where(*cohort_done, Callback.satisfaction == "unsatisfied")
-        .order_by(Callback.done_at.desc(), Callback.id.desc()).limit(UNSATISFIED_SHOWN).tuples()]
+        for done_at, name, mobile, assigned, opinion, next_step, _cid in recent[:UNSATISFIED_SHOWN]]
 
     theme_counts: Counter = Counter()
     newest: dict[str, list[tuple[str, str]]] = defaultdict(list)
     suggestions_total = 0
-    for text, n, last in (Callback.select(Callback.suggestions, pw.fn.COUNT(Callback.id), pw.fn.MAX(Callback.done_at))
-                          .where(*cohort_done, Callback.suggestions != "").group_by(Callback.suggestions).tuples()):
+    # most callbacks of a long period qualify: one pass over the table beats the (status, due_at) index
+    suggestions = (Callback.select(Callback.suggestions, pw.fn.COUNT(Callback.id), pw.fn.MAX(Callback.done_at))
+                   .where(_no_index(Callback.status) == "done", Callback.due_at >= lo, Callback.due_at < hi, *mine,
+                          Callback.suggestions != "")
+                   .group_by(Callback.suggestions).tuples())
+    for text, n, last in suggestions:
         text = " ".join(text.split())
         if not text:
             continue

@@ -147,6 +147,10 @@ class MainWindow(QMainWindow):
             self.tab_actions.addAction(action)
             view_menu.addAction(action)
 
+        from desktop_cs.views.printing.menu import PrintMenu   # reportlab and QtPdf load only when printing
+        self.print_menu = PrintMenu(self)                       # objectName printMenu
+        bar.addMenu(self.print_menu)
+
         tools_menu = bar.addMenu(_("&Tools"))
         tools_menu.setObjectName("toolsMenu")
         self.open_data_folder_action = self._action(_("Open &data folder"), "openDataFolderAction",

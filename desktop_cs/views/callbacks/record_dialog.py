@@ -197,6 +197,12 @@ class CallbackRecordDialog(QDialog):
             menu.addAction(action)
         self.reschedule_button.setMenu(menu)
         buttons.addButton(self.reschedule_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button = QPushButton(_("Print form…"))
+        self.print_button.setObjectName("printFormButton")
+        self.print_button.setAutoDefault(False)
+        self.print_button.setToolTip(_("The callback record form of this callback, in the print preview"))
+        self.print_button.clicked.connect(self.print_form)
+        buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.HelpRole)
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         cancel.setObjectName("closeButton")
         self.save_button.clicked.connect(self.save)
@@ -415,6 +421,11 @@ class CallbackRecordDialog(QDialog):
             return True
         self.accept()
         return True
+
+    def print_form(self):
+        """The record form of this callback as stored (save first to print the result just entered)."""
+        from desktop_cs.views.printing.menu import preview_callback_form
+        return preview_callback_form(self.actor, self.callback_id, self)
 
     def pick_time(self) -> None:
         when = PickTimeDialog.ask(workcal.next_allowed_time(clock.now()), self)
