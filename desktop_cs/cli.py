@@ -91,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from desktop_cs import cli_printing
     cli_printing.register(sub)
+    from desktop_cs import cli_data
+    cli_data.register(sub)
     return parser
 
 
@@ -223,6 +225,12 @@ def main(argv: list[str] | None = None) -> int:
         print(_("Interrupted."), file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:  # never a traceback to the user: log it, say where
+        from desktop_cs.services.database import service_error_for
+        translated = service_error_for(exc)    # locked, read-only, damaged, disk full: say what to do
+        if translated is not None:
+            log.warning("command %s: %s", args.command, exc)
+            print(_("Error: {message}").format(message=translated.message), file=sys.stderr)
+            return EXIT_FAILED
         from desktop_cs.logs import log_file
         log.exception("command %s failed", args.command)
         print(_("Unexpected error ({kind}). Details were written to {file}").format(

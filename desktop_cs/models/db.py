@@ -31,23 +31,31 @@ class BaseModel(pw.Model):
         legacy_table_names = False
 
 
-def make_sqlite_database(path: str | Path, *, wal: bool = True) -> pw.SqliteDatabase:
+def make_sqlite_database(path: str | Path, *, wal: bool = True, read_only: bool = False) -> pw.SqliteDatabase:
     """An SQLite database whose transactions start with BEGIN IMMEDIATE.
 
     A deferred transaction that reads and then writes fails at once with "database is
     locked" when another copy of the program holds the write lock, whatever busy_timeout
     says; BEGIN IMMEDIATE takes the lock first, so busy_timeout waits as intended.
     WAL does not work over network file systems: ``wal=False`` keeps the rollback journal.
+    ``read_only=True`` opens the file with ``?mode=ro``: every write fails in SQLite itself
+    (used after the start-up check found damage); the journal mode is left as it is.
     """
     pragmas = dict(SQLITE_PRAGMAS)
-    pragmas["journal_mode"] = "wal" if wal else "delete"
-    return pw.SqliteDatabase(str(path), pragmas=pragmas, lock_type="IMMEDIATE",
-                             check_same_thread=False)
+    if read_only:
+        target = Path(path).absolute().as_uri() + "?mode=ro"
+        db = pw.SqliteDatabase(target, pragmas=pragmas, lock_type="IMMEDIATE", check_same_thread=False, uri=True)
+    else:
+        pragmas["journal_mode"] = "wal" if wal else "delete"
+        db = pw.SqliteDatabase(str(path), pragmas=pragmas, lock_type="IMMEDIATE", check_same_thread=False)
+    db.file_path = Path(path)  # type: ignore[attr-defined]  # the file itself (the URI is not a path)
+    db.read_only = read_only  # type: ignore[attr-defined]
+    return db
 
 
-def open_database(path: str | Path, *, wal: bool = True) -> pw.Database:
+def open_database(path: str | Path, *, wal: bool = True, read_only: bool = False) -> pw.Database:
     """Bind the models to the SQLite file at PATH, connect, and return the database."""
-    db = make_sqlite_database(path, wal=wal)
+    db = make_sqlite_database(path, wal=wal, read_only=read_only)
     database.initialize(db)
     db.connect(reuse_if_open=True)
     return db
@@ -69,7 +77,7 @@ def sqlite_path() -> Path | None:
     """The file of the bound SQLite database (None for another engine)."""
     obj = database.obj
     if isinstance(obj, pw.SqliteDatabase):
-        return Path(obj.database)
+        return getattr(obj, "file_path", None) or Path(obj.database)
     return None
 
 

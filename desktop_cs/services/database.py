@@ -1,27 +1,228 @@
-"""Opening the app's database: the data folder, the SQLite file, pending migrations (with a backup first)."""
+"""Opening the app's database: the data folder, the SQLite file, pending migrations (with a backup first).
+
+Also the database's safety rules in one place:
+- a data folder on a network drive gets the rollback journal instead of WAL (WAL needs
+  shared memory, which network file systems do not provide);
+- the read-only switch (after the start-up check found damage): the connection is
+  reopened with ``?mode=ro``, so SQLite itself refuses every write;
+- ``service_error_for`` turns the database errors a user can act on ("database is
+  locked", read-only, damaged, disk full) into a ServiceError with a plain message;
+  every service action goes through it (``permissions.action``).
+"""
 from __future__ import annotations
 
 import logging
+import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import peewee as pw
 
 from desktop_cs import paths
+from desktop_cs.i18n import _
 from desktop_cs.models import db as dbmod
 from desktop_cs.models import migrations
+from desktop_cs.services.errors import Conflict, ServiceError
 
 log = logging.getLogger(__name__)
 
+#: Linux mount table (tests point this at a file of their own)
+MOUNTS_FILE = Path("/proc/mounts")
+#: file systems that are network shares; any ``fuse.*`` file system counts as one too
+NETWORK_FS_TYPES = frozenset({
+    "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "sshfs", "9p", "afs", "ceph", "glusterfs", "lustre",
+    "gpfs", "ncpfs", "coda", "davfs", "ocfs2", "gfs2", "beegfs", "orangefs", "pvfs2",
+})
+_DRIVE_REMOTE = 4   # GetDriveTypeW
 
-def open_app_database(path: Path | None = None) -> pw.Database:
-    """Open (creating if needed) the database in the data folder and migrate it to the latest version."""
+
+class DatabaseBusy(Conflict):
+    """Another copy of the program (or another PC) held the write lock longer than the wait allows."""
+
+
+class ReadOnlyDatabase(ServiceError):
+    """The database is open read-only (damage found at start-up): nothing can be changed."""
+
+
+class DatabaseDamaged(ServiceError):
+    """SQLite reports the file as damaged."""
+
+
+class DiskFull(ServiceError):
+    """The disk of the data folder is full."""
+
+
+@dataclass
+class DatabaseState:
+    """How the database in use was opened."""
+
+    path: Path | None = None
+    #: the data folder is on a network drive: rollback journal instead of WAL
+    network: bool = False
+    #: non-empty while the database is read-only: why
+    read_only_reason: str = ""
+
+    @property
+    def wal(self) -> bool:
+        return not self.network
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.read_only_reason)
+
+
+_state = DatabaseState()
+
+
+def state() -> DatabaseState:
+    """How the database in use was opened (path, network, read-only)."""
+    return _state
+
+
+def is_read_only() -> bool:
+    return _state.read_only
+
+
+# -- network drives ------------------------------------------------------------------------------
+
+def _unescape_mount(text: str) -> str:
+    r"""/proc/mounts writes space, tab, newline and backslash as octal escapes (\040...)."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 4 <= len(text) and text[i + 1:i + 4].isdigit():
+            out.append(chr(int(text[i + 1:i + 4], 8)))
+            i += 4
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def mount_table() -> list[tuple[str, str]]:
+    """(mount point, file system type) of every mount (Linux); empty elsewhere or when unreadable."""
+    try:
+        text = MOUNTS_FILE.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    mounts = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 3:
+            mounts.append((_unescape_mount(parts[1]), parts[2]))
+    return mounts
+
+
+def _is_network_fs(fs_type: str) -> bool:
+    fs_type = fs_type.lower()
+    return fs_type in NETWORK_FS_TYPES or fs_type.startswith("fuse.")
+
+
+def _windows_network(path: Path) -> bool:
+    text = str(path)
+    if text.startswith("\\\\") or text.startswith("//"):
+        return True     # UNC path: \\server\share
+    drive = os.path.splitdrive(text)[0]
+    if not drive or sys.platform != "win32":
+        return False
+    try:
+        import ctypes
+        return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == _DRIVE_REMOTE  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - unknown means local
+        return False
+
+
+def is_network_path(path: str | os.PathLike) -> bool:
+    """Whether PATH lies on a network file system (UNC path or mapped network drive; nfs/cifs/smb/sshfs/fuse mount)."""
+    path = Path(path)
+    if sys.platform == "win32" or str(path).startswith("\\\\"):
+        return _windows_network(path)
+    try:
+        resolved = Path(os.path.realpath(path))
+    except OSError:
+        resolved = path.absolute()
+    best, best_type = "", ""
+    for mount_point, fs_type in mount_table():
+        point = mount_point.rstrip("/") or "/"
+        inside = point == "/" or str(resolved) == point or str(resolved).startswith(point + "/")
+        if inside and len(point) >= len(best):
+            best, best_type = point, fs_type
+    return bool(best) and _is_network_fs(best_type)
+
+
+def network_notice() -> str:
+    """The sentence shown while the data folder is on a network drive ("" otherwise)."""
+    if not _state.network:
+        return ""
+    return _("The data folder is on a network drive: the database uses the slower rollback journal there, and "
+             "only one PC should work on it at a time. A team working together should use the team server.")
+
+
+# -- opening and closing ---------------------------------------------------------------------------
+
+def open_app_database(path: Path | None = None, *, read_only: bool = False) -> pw.Database:
+    """Open (creating if needed) the database in the data folder and migrate it to the latest version.
+
+    On a network drive the database keeps the rollback journal (WAL needs shared memory the
+    network cannot give). An existing database is backed up (checked) before it migrates.
+    """
+    global _state
     paths.ensure_data_dir()
-    db = dbmod.open_database(path or paths.database_path())
-    applied = migrations.migrate(db, backup_dir=paths.backups_dir())
+    target = Path(path or paths.database_path())
+    network = is_network_path(target.parent)
+    if network:
+        log.warning("the data folder %s is on a network drive: rollback journal instead of WAL", target.parent)
+    db = dbmod.open_database(target, wal=not network, read_only=read_only)
+    _state = DatabaseState(target, network, _state.read_only_reason if read_only else "")
+    if not read_only and migrations.pending(db) and migrations.current_version(db) > 0:
+        from desktop_cs.services import backups
+        backups.make_backup("before-migration", check="quick")
+    applied = migrations.migrate(db) if not read_only else []
     if applied:
         log.info("applied migrations %s", applied)
     return db
 
 
 def close_app_database() -> None:
+    """Close this thread's connection to the database."""
     dbmod.close_database()
+
+
+def switch_to_read_only(reason: str) -> None:
+    """Reopen the database read-only: from now on SQLite refuses every write, and services say why (REASON)."""
+    global _state
+    path = dbmod.sqlite_path()
+    if path is None:
+        return
+    dbmod.close_database()
+    dbmod.open_database(path, wal=_state.wal, read_only=True)
+    _state = DatabaseState(path, _state.network, reason or _("the database check found damage."))
+    log.warning("database switched to read-only: %s", _state.read_only_reason)
+
+
+# -- the errors a user can act on ------------------------------------------------------------------
+
+def service_error_for(exc: BaseException) -> ServiceError | None:
+    """The ServiceError telling the user what a database failure means and what to do; None when it is a bug."""
+    if isinstance(exc, ServiceError):
+        return exc
+    if not isinstance(exc, (pw.DatabaseError, pw.InterfaceError)) and type(exc).__module__ != "sqlite3":
+        return None
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy(_("Someone else (another window or another PC) is saving at this moment, so your "
+                              "change was not saved. Nothing was lost: try again in a moment."))
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        if _state.read_only:
+            return ReadOnlyDatabase(_("The database is open read-only because {reason} Nothing can be changed "
+                                      "until a backup is restored (File → Restore…).").format(
+                reason=_state.read_only_reason))
+        return ReadOnlyDatabase(_("The database file cannot be written (it is read-only on disk or the folder "
+                                  "does not allow writing): the change was not saved."))
+    if "malformed" in text or "not a database" in text or "disk i/o" in text or "corrupt" in text:
+        return DatabaseDamaged(_("The database file is damaged ({error}). Restore the newest good backup "
+                                 "(File → Restore…).").format(error=str(exc)))
+    if "disk is full" in text or "database or disk is full" in text:
+        return DiskFull(_("The disk of the data folder is full: the change was not saved. Free some space and "
+                          "try again."))
+    return None

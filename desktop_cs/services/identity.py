@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -50,9 +51,16 @@ class ResidentId:
 
 
 def _region(number: str) -> str | None:
+    return _region_of(number[:6], number[6:10])
+
+
+@functools.lru_cache(maxsize=8192)
+def _region_of(code: str, year: str) -> str | None:
+    """Province and county of region CODE for someone born in YEAR (the look-up reads nothing else; cached,
+    since it costs ~40 µs and an import checks thousands of numbers)."""
     try:
         from stdnum.cn import ric
-        place = ric.get_birth_place(number)
+        place = ric.get_birth_place(f"{code}{year}01010000")
     except Exception:
         return None
     return "".join(v for v in (place.get("province"), place.get("prefecture"), place.get("county")) if v)

@@ -15,8 +15,11 @@ transaction is over (committed or rolled back), so it is never rolled back with 
 from __future__ import annotations
 
 import functools
+import sqlite3
 import threading
 from typing import Callable, TypeVar
+
+import peewee as pw
 
 from desktop_cs.i18n import N_, _
 from desktop_cs.models import User, database
@@ -38,11 +41,13 @@ BACKUP_RESTORE = "backups.restore"
 REPORTS = "reports.print"
 DEMO_DATA = "data.demo"
 AUDIT = "audit.view"                   # browse and verify the audit log
+IMPORT = "data.import"                 # import customers from Excel / CSV files
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ROLE_SPECIALIST: frozenset({WORK_OWN, LOOKUP}),
     ROLE_SUPERVISOR: frozenset({WORK_OWN, WORK_ANY, LOOKUP, ASSIGN, UNMASK, EXPORT, MANAGE_USERS, EDIT_SETTINGS,
-                                APPROVE_POINTS, OVERRIDE_COMPLAINT, BACKUP_RESTORE, REPORTS, DEMO_DATA, AUDIT}),
+                                APPROVE_POINTS, OVERRIDE_COMPLAINT, BACKUP_RESTORE, REPORTS, DEMO_DATA, AUDIT,
+                                IMPORT}),
 }
 
 PERMISSION_LABELS = {
@@ -52,7 +57,7 @@ PERMISSION_LABELS = {
     EXPORT: N_("export data"), MANAGE_USERS: N_("manage users"), EDIT_SETTINGS: N_("change team settings"),
     APPROVE_POINTS: N_("approve point adjustments"), OVERRIDE_COMPLAINT: N_("override a complaint close"),
     BACKUP_RESTORE: N_("restore backups"), REPORTS: N_("print reports"), DEMO_DATA: N_("generate demo data"),
-    AUDIT: N_("read the audit log"),
+    AUDIT: N_("read the audit log"), IMPORT: N_("import customers"),
 }
 
 #: action name -> (permission, function); filled by ``@action`` and ``register``
@@ -135,6 +140,13 @@ def action(name: str, permission: str) -> Callable[[F], F]:
             try:
                 require(actor, permission, name)
                 return fn(actor, *args, **kwargs)
+            except (pw.DatabaseError, pw.InterfaceError, sqlite3.DatabaseError) as exc:
+                # "database is locked", read-only, damaged, disk full: a message the user can act on
+                from desktop_cs.services.database import service_error_for
+                translated = service_error_for(exc)
+                if translated is None:
+                    raise
+                raise translated from exc
             finally:
                 if getattr(_refusals, "items", None):
                     write_pending_refusals()
