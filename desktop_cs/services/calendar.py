@@ -14,8 +14,6 @@ import functools
 import re
 from dataclasses import dataclass
 
-# imported by name (holidays.country_holidays imports it lazily) so that a frozen bundle finds the module
-from holidays.countries.china import China
 
 from desktop_cs.i18n import _, current_language
 from desktop_cs.models import CalendarOverride, User, database
@@ -151,6 +149,7 @@ def set_quiet_hours(actor: User, periods: list[tuple[str, str]]) -> None:
 @functools.lru_cache(maxsize=16)
 def _library_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     """(statutory days off, make-up working days) of YEAR according to the ``holidays`` library."""
+    from holidays.countries.china import China   # by name, so a frozen bundle finds it; not at start-up
     cn = China(years=year)
     off = frozenset(d for d in cn if d.year == year)
     workdays = frozenset(d for d in getattr(cn, "weekend_workdays", ()) if d.year == year)
@@ -160,6 +159,7 @@ def _library_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
 def holiday_name(day: dt.date) -> str:
     """The library's name of a statutory holiday on DAY ("" when none)."""
     language = "zh_CN" if current_language() == "zh_CN" else "en_US"
+    from holidays.countries.china import China
     cn = China(years=day.year, language=language)
     return cn.get(day, "") or ""
 

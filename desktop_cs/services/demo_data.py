@@ -20,7 +20,7 @@ from desktop_cs.models.user import ROLE_SPECIALIST, ROLE_SUPERVISOR
 from desktop_cs.services import audit, reference_data, team_settings, users
 from desktop_cs.services import calendar as workcal
 from desktop_cs.services.errors import ServiceError, ValidationError
-from desktop_cs.services.permissions import DEMO_DATA, require
+from desktop_cs.services.permissions import DEMO_DATA, register, require
 from desktop_cs.services.search_keys import SEPARATOR, customer_search_key, normalize_query
 
 MAX_CUSTOMERS = 1_000_000
@@ -277,6 +277,9 @@ def generate(actor: User | None, customers: int, seed: int = 1, password: str = 
     return summary
 
 
+register("demo.generate", DEMO_DATA, generate)    # checks itself: the first run has no user yet
+
+
 def _refuse_if_customers() -> None:
     if Customer.select().exists():
         raise ServiceError(_("The archive already holds customers: demo data can only go into an empty database."))
@@ -290,6 +293,7 @@ class _Builder:
 
     def __init__(self, actor: User | None, customers: int, seed: int, password: str,
                  progress: ProgressFn | None):
+        self._deadline_args = None
         self.actor = actor
         self.n = customers
         self.rng = random.Random(seed)
@@ -340,6 +344,15 @@ class _Builder:
             return ts(t).replace("-", "").replace(" ", "").replace(":", "")
 
         self.stamp = stamp
+
+    def _deadlines(self, received: str, severity: str) -> tuple[str, str]:
+        """First-response and resolution deadlines (working hours), stored as the complaint service stores them."""
+        from desktop_cs.services import complaints as complaint_service
+        if self._deadline_args is None:
+            self._deadline_args = (workcal.snapshot(), complaint_service._targets())
+        first, resolution = complaint_service.deadlines(dt.datetime.fromisoformat(received), severity,
+                                                        *self._deadline_args)
+        return first.strftime("%Y-%m-%d %H:%M:%S"), resolution.strftime("%Y-%m-%d %H:%M:%S")
 
     def _setup_calendar(self) -> None:
         """Outbound contacts keep to the team's calendar: working days, outside the quiet hours."""
@@ -1005,7 +1018,7 @@ class _Builder:
                 created_by, ts(promised), ts(first_response) if first_response else None, state, is_repeat, reopened,
                 ts(escalated) if escalated else None, escalated_by, escalation_reason, resolution, root_cause,
                 ts(resolved) if resolved else None, satisfaction, ts(closed) if closed else None, close_override,
-                compensation_text, comp_fen, comp_points, 1))
+                compensation_text, comp_fen, comp_points, 1, *self._deadlines(ts(received), severity)))
             for from_status, to_status, at, by in history:
                 note = _REOPEN_NOTE if (from_status == "resolved" and to_status == "in_progress") else \
                     (close_override if (to_status == "closed" and close_override) else _STATE_NOTES[to_status])
@@ -1015,7 +1028,7 @@ class _Builder:
                     "description, handler_id, created_by_id, promised_reply_at, first_response_at, status, is_repeat, "
                     "reopened_count, escalated_at, escalated_by_id, escalation_reason, resolution, root_cause_id, "
                     "resolved_at, satisfaction, closed_at, close_override_reason, compensation_text, "
-                    "compensation_fen, compensation_points, version", complaints)
+                    "compensation_fen, compensation_points, version, first_response_due, resolution_due", complaints)
         self.insert("complaint_state_change", "id, complaint_id, from_status, to_status, at, by_id, note", changes)
         self.summary.complaints += len(complaints)
         self.summary.complaint_state_changes += len(changes)

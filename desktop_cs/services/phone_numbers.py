@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import phonenumbers
-from phonenumbers import PhoneNumberType, geocoder
 
 from desktop_cs.i18n import _
 from desktop_cs.services import identity
@@ -18,9 +16,26 @@ WITHHELD = "withheld"
 _WITHHELD_WORDS = {"withheld", "private", "anonymous", "unknown", "无号码", "未显示", "隐藏", "隐藏号码", "未知号码",
                    "号码未显示", "无来电显示", "私人号码"}
 _SEPARATORS = re.compile(r"[\s\-()（）.·/]")
-_MOBILE_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
-_SERVICE_TYPES = (PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.UAN,
-                  PhoneNumberType.PREMIUM_RATE)
+class _LazyPhonenumbers:
+    """The phonenumbers library, imported on first use: its metadata costs ~0.4 s, not for start-up."""
+
+    def __getattr__(self, attr: str):
+        import phonenumbers
+        import phonenumbers.geocoder  # noqa: F401 - loads the geocoder submodule
+        return getattr(phonenumbers, attr)
+
+
+phonenumbers = _LazyPhonenumbers()
+
+
+def _mobile_types() -> tuple:
+    kinds = phonenumbers.PhoneNumberType
+    return (kinds.MOBILE, kinds.FIXED_LINE_OR_MOBILE)
+
+
+def _service_types() -> tuple:
+    kinds = phonenumbers.PhoneNumberType
+    return (kinds.TOLL_FREE, kinds.SHARED_COST, kinds.UAN, kinds.PREMIUM_RATE)
 
 
 @dataclass(frozen=True)
@@ -58,7 +73,7 @@ def _known_area(area_code: str, local: str) -> bool:
     probe = phonenumbers.parse("0" + area_code + local, "CN")
     if phonenumbers.is_valid_number(probe):
         return True
-    place = geocoder.description_for_valid_number(probe, "en")
+    place = phonenumbers.geocoder.description_for_valid_number(probe, "en")
     return bool(place) and place != "China"
 
 
@@ -69,7 +84,8 @@ def _landline(digits: str, field: str) -> CallerNumber:
     except phonenumbers.NumberParseException:
         parsed = None
     if parsed is not None and phonenumbers.is_valid_number(parsed) and \
-            phonenumbers.number_type(parsed) in (PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
+            phonenumbers.number_type(parsed) in (phonenumbers.PhoneNumberType.FIXED_LINE,
+                                              phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
         area_length = phonenumbers.length_of_geographical_area_code(parsed) or (2 if national[0] in "12" else 3)
         return CallerNumber(f"0{national[:area_length]}-{national[area_length:]}", "landline")
     # 010 and 02X have two-digit area codes, the others three
@@ -111,14 +127,14 @@ def check_caller_number(text: str, withheld: bool = False, field: str = "caller_
         if len(value) != 11:
             raise ValidationError(_("A mainland mobile number is 11 digits starting with 13 to 19."), field)
         parsed = phonenumbers.parse(value, "CN")
-        if not (phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in _MOBILE_TYPES):
+        if not (phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in _mobile_types()):
             raise ValidationError(_("This mobile number is not valid: no mainland network uses {prefix}.").format(
                 prefix=value[:3]), field)
         return CallerNumber(value, "mobile")
     if value.startswith(("400", "800")):
         parsed = phonenumbers.parse(value, "CN")
         if len(value) != 10 or not (phonenumbers.is_valid_number(parsed)
-                                    and phonenumbers.number_type(parsed) in _SERVICE_TYPES):
+                                    and phonenumbers.number_type(parsed) in _service_types()):
             raise ValidationError(_("A 400 or 800 number has 10 digits, like 400-800-1234."), field)
         return CallerNumber(value, "service")
     if value.startswith("0"):

@@ -10,7 +10,7 @@ import time
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop_cs import APP_NAME, ORG_NAME, app as app_module, logs, version
+from desktop_cs import APP_NAME, ORG_NAME, app as app_module, logs
 from desktop_cs.i18n import _
 from desktop_cs.services.errors import ValidationError
 from tests.conftest import TEST_PASSWORD
@@ -21,7 +21,6 @@ def test_create_application_is_idempotent_and_sets_everything(qapp):
     second = app_module.create_application()
     assert first is second is QApplication.instance()
     assert first.organizationName() == ORG_NAME and first.applicationName() == APP_NAME
-    assert first.applicationVersion() == version()
     assert first.font().family() == "WenQuanYi Micro Hei"
     assert first.font().pointSizeF() > 0                 # the platform size is kept
     assert len(first._desktop_cs_translators) == 1       # qtbase_zh_CN, installed once

@@ -36,11 +36,13 @@ def make_tab(qtbot, actor, customer_id=None) -> PointsTab:
     return tab
 
 
-def on_dialog(handler, attempts: int = 200) -> None:
+def on_dialog(handler, attempts: int = 3000) -> None:
     """Run HANDLER(dialog) on the next modal dialog once it is open (the dialog's exec blocks the test)."""
+    stale = QApplication.activeModalWidget()     # a dialog another test left behind is not ours
+
     def poll(left=attempts):
         dialog = QApplication.activeModalWidget()
-        if dialog is None:
+        if dialog is None or dialog is stale:
             if left:
                 QTimer.singleShot(10, lambda: poll(left - 1))
             return
