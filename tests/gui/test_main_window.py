@@ -179,3 +179,16 @@ def test_change_password_refuses_in_place_then_changes(qtbot, supervisor):
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         _change_password(qtbot, dialog, TEST_PASSWORD, "new-pass-456", "new-pass-456")
     assert users.authenticate("boss", "new-pass-456").id == supervisor.id
+
+
+def test_lazy_tabs_build_the_current_tab_first_and_the_rest_after_the_first_paint(qtbot, supervisor):
+    """The start-up path: only the tab in view is built before the window shows."""
+    from desktop_cs.views.main_window import MainWindow
+    window = MainWindow(supervisor, lazy_tabs=True)
+    qtbot.addWidget(window)
+    assert set(window._built) == {"customersTab"}
+    assert window.tabs.widget(1).objectName() == "callbacksPending"
+    qtbot.waitUntil(lambda: len(window._built) == 4, timeout=10000)
+    assert [window.tabs.widget(i).objectName() for i in range(4)] == [
+        "customersTab", "callbacksTab", "complaintsTab", "pointsTab"]
+    assert window.tabs.currentIndex() == 0
