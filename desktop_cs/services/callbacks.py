@@ -34,7 +34,8 @@ from desktop_cs.services import calendar as workcal
 from desktop_cs.services.errors import (Conflict, FormErrors, NotFound, ServiceError,
                                         ValidationError)
 from desktop_cs.services.masking import mask_mobile
-from desktop_cs.services.permissions import ASSIGN, EDIT_SETTINGS, LOOKUP, WORK_OWN, action, allowed, require
+from desktop_cs.services.permissions import (ASSIGN, EDIT_SETTINGS, LOOKUP, WORK_OWN, action, allowed, require,
+                                             require_own)
 
 #: the one-week first contact (001: 应在一周内与客户进行沟通)
 FIRST_CONTACT_DAYS = customers.FIRST_CONTACT_DAYS
@@ -445,8 +446,8 @@ def _customer(customer_id: int) -> Customer:
 
 def _check_own(actor: User, callback: Callback, name: str) -> None:
     """A specialist works on their own callbacks; a supervisor on any (refusals are audited)."""
-    if callback.assigned_to_id != actor.id:
-        require(actor, ASSIGN, name)
+    require_own(actor, callback.assigned_to_id == actor.id, name,
+                _("You can only work on your own callbacks; ask your supervisor."))
 
 
 def _check_version(callback: Callback, expected_version: int | None) -> None:
@@ -655,6 +656,8 @@ def schedule(actor: User, customer_id: int, due_at: dt.datetime, purpose: str, m
     """Plan a callback by hand; a time in quiet hours or on a non-working day raises QuietHoursWarning
     unless CONFIRM_QUIET (the user was asked and kept it)."""
     customer = _customer(customer_id)
+    require_own(actor, customer.assigned_to_id == actor.id, "callbacks.schedule",   # own customers only
+                _("You can only plan callbacks for your own customers; ask your supervisor."))
     assignee_id = assigned_to_id or customer.assigned_to_id or actor.id
     if assignee_id not in (actor.id, customer.assigned_to_id):
         require(actor, ASSIGN, "callbacks.schedule_for_other")
@@ -925,6 +928,8 @@ def schedule_complaint_verification(actor: User, complaint_id: int) -> int | Non
         raise NotFound(_("Complaint {id} does not exist.").format(id=complaint_id))
     if complaint.customer_id is None:
         raise ValidationError(_("A complaint from an unknown caller has no customer to call back."), "customer")
+    owner_id = Customer.get_by_id(complaint.customer_id).assigned_to_id
+    require_own(actor, actor.id in (complaint.handler_id, owner_id), "callbacks.schedule_complaint_verification")
     resolved_at = complaint.resolved_at or clock.now()
     key = f"complaint:{complaint_id}:{_stamp(resolved_at)}"
     existing = Callback.get_or_none(Callback.trigger_key == key)

@@ -12,9 +12,9 @@ from desktop_cs.models import (AuditEntry, Callback, Complaint, Customer, Custom
                                database)
 from desktop_cs.models.customer import CUSTOMER_TYPES, SOURCES
 from desktop_cs.services import audit, identity, labels, points
-from desktop_cs.services.errors import Conflict, FormErrors, NotFound, PermissionDenied, ValidationError
+from desktop_cs.services.errors import Conflict, FormErrors, NotFound, ValidationError
 from desktop_cs.services.masking import mask_id_number, mask_mobile
-from desktop_cs.services.permissions import ASSIGN, LOOKUP, UNMASK, WORK_OWN, action, allowed, require
+from desktop_cs.services.permissions import ASSIGN, LOOKUP, UNMASK, WORK_OWN, action, require, require_own
 from desktop_cs.services.search_keys import customer_search_key, normalize_query
 
 PAGE_SIZE = 200
@@ -173,8 +173,7 @@ def _contact_deadline() -> dt.datetime:
 def _where(actor: User, q: CustomerQuery) -> list[pw.Expression]:
     conditions: list[pw.Expression] = []
     if q.deleted:
-        if not allowed(actor, ASSIGN):
-            raise PermissionDenied(_("Only a supervisor sees deleted customers."))
+        require(actor, ASSIGN, "customers.search_deleted")    # only a supervisor sees deleted customers
         conditions.append(Customer.deleted_at.is_null(False) & Customer.merged_into.is_null())
     else:
         conditions.append(_live())
@@ -532,8 +531,8 @@ def _last_change(customer_id: int) -> tuple[str, dt.datetime | None]:
 def update_customer(actor: User, customer_id: int, data: CustomerInput, expected_version: int | None = None) -> int:
     """Save an edit; refuses a stale copy (someone saved since EXPECTED_VERSION) with who and when."""
     customer = _get(customer_id)
-    if not can_edit(actor, customer):
-        require(actor, ASSIGN, "customers.update")   # a specialist editing another's customer: audited refusal
+    require_own(actor, can_edit(actor, customer), "customers.update",   # another's customer: audited refusal
+                _("You can only edit your own customers; ask your supervisor."))
     if customer.erased_at or customer.merged_into_id:
         raise ValidationError(_("This customer was erased or merged and cannot be edited."))
     with database.atomic():
@@ -582,8 +581,8 @@ def update_customer(actor: User, customer_id: int, data: CustomerInput, expected
 def delete_customer(actor: User, customer_id: int, reason: str = "") -> None:
     """Soft delete: the customer leaves the lists; its history stays and a supervisor can restore it."""
     customer = _get(customer_id)
-    if not can_edit(actor, customer):
-        raise PermissionDenied(_("You can only delete your own customers."))
+    require_own(actor, can_edit(actor, customer), "customers.delete",   # another's customer: audited refusal
+                _("You can only delete your own customers."))
     with database.atomic():
         Customer.update(deleted_at=clock.now(), version=Customer.version + 1).where(
             Customer.id == customer_id).execute()
@@ -637,8 +636,14 @@ def note_contact(customer_id: int, by_user_id: int, at: dt.datetime | None = Non
         & (Customer.assigned_at <= at)).execute()
 
 
-def find_by_number(number: str) -> list[tuple[int, str]]:
+@action("customers.lookup_by_number", LOOKUP)
+def lookup_by_number(actor: User, number: str) -> list[tuple[int, str]]:
     """Live customers with this exact mobile (for a caller typed at intake): (id, name) pairs."""
+    return find_by_number(number)
+
+
+def find_by_number(number: str) -> list[tuple[int, str]]:
+    """``lookup_by_number`` without an actor: kept until the complaint intake form calls the action."""
     try:
         mobile = identity.normalize_mobile(number)
     except ValidationError:

@@ -11,7 +11,7 @@ from desktop_cs.models import (Callback, Complaint, Customer, CustomerTag, Enqui
 from desktop_cs.services import audit, customers, points
 from desktop_cs.services.customers import _audit_value, _refresh_search_key, _tags_of
 from desktop_cs.services.errors import ValidationError
-from desktop_cs.services.permissions import WORK_OWN, action
+from desktop_cs.services.permissions import LOOKUP, WORK_OWN, action, require_own
 
 #: fields the user may take from the absorbed customer
 MERGEABLE_FIELDS = ("name", "mobile", "id_number", "email", "im_id", "customer_type", "tier_id", "source",
@@ -46,9 +46,9 @@ class MergePreview:
     awards_to_reverse: int
 
 
-@action("customers.merge_preview", WORK_OWN)
+@action("customers.merge_preview", LOOKUP)
 def preview(actor: User, keep_id: int, absorb_id: int) -> MergePreview:
-    """Count what ``merge`` would move, without changing anything."""
+    """Count what ``merge`` would move, without changing anything (what the customer pages show anyway)."""
     counts = {m: m.select().where(m.customer == absorb_id).count() for m in (Callback, Complaint, Enquiry)}
     kept_once = [e.once_key for e in PointsEntry.select(PointsEntry.once_key)
                  .where((PointsEntry.customer == keep_id) & PointsEntry.once_key.is_null(False))]
@@ -76,8 +76,8 @@ def merge(actor: User, keep_id: int, absorb_id: int, take_from_absorbed: set[str
     for c in (keep, absorbed):
         if c.deleted_at or c.merged_into_id or c.erased_at:
             raise ValidationError(_("Customer {name} was deleted, erased or merged already.").format(name=c.name))
-        if not customers.can_edit(actor, c):
-            raise ValidationError(_("You can only merge your own customers; ask your supervisor."))
+        require_own(actor, customers.can_edit(actor, c), "customers.merge",   # another's: refused and audited
+                    _("You can only merge your own customers; ask your supervisor."))
     with database.atomic():
         now = clock.now()
         # 1. The absorbed customer leaves the live set first, so its mobile / ID can move.

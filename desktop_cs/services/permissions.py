@@ -78,11 +78,11 @@ def _allowed_now(user: User | None, permission: str) -> bool:
     if user is None:
         return False
     user_id = getattr(user, "id", None)
-    if user_id is None:
-        return allowed(user, permission)
-    row = User.select(User.role, User.active).where(User.id == user_id).tuples().first()
+    row = User.select(User.role, User.active).where(User.id == user_id).tuples().first() \
+        if user_id is not None else None
     if row is None:
-        return False
+        # not a stored account (accounts are never deleted): a throwaway object, judged as it is
+        return allowed(user, permission)
     role, active = row
     return bool(active and permission in ROLE_PERMISSIONS.get(role, ()))
 
@@ -101,7 +101,9 @@ def write_pending_refusals() -> None:
     from desktop_cs.services import audit
     while items:
         user, summary, details = items.pop(0)
-        audit.record(user, "permission_denied", entity="action", summary=summary, details=details)
+        stored = user is not None and User.select().where(User.id == getattr(user, "id", None)).exists()
+        audit.record(user if stored else None, "permission_denied", entity="action", summary=summary,
+                     details=details, user_name=getattr(user, "login", "") or "")
 
 
 def _refuse(user: User | None, summary: str, details: dict) -> None:
@@ -117,11 +119,17 @@ def require(user: User | None, permission: str, action_name: str = "") -> None:
     raise PermissionDenied(_("You are not allowed to {what}.").format(what=_(PERMISSION_LABELS[permission])))
 
 
-def require_own(user: User | None, own: bool, action_name: str) -> None:
-    """Work on a record: one's own (OWN) is fine; someone else's needs WORK_ANY (refused and audited)."""
-    if own and _allowed_now(user, WORK_OWN):
+def require_own(user: User | None, own: bool, action_name: str, message: str | None = None) -> None:
+    """Work on a record: one's own (OWN) is fine; someone else's needs WORK_ANY (refused and audited).
+
+    MESSAGE (translated) says why in the words of the screen, instead of the permission's name.
+    """
+    permission = WORK_OWN if own else WORK_ANY
+    if _allowed_now(user, permission):
         return
-    require(user, WORK_OWN if own else WORK_ANY, action_name)
+    _refuse(user, action_name, {"permission": permission})
+    raise PermissionDenied(message or _("You are not allowed to {what}.").format(
+        what=_(PERMISSION_LABELS[permission])))
 
 
 def register(name: str, permission: str, fn: Callable) -> None:

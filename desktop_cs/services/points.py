@@ -31,8 +31,8 @@ from desktop_cs.models.db import is_sqlite
 from desktop_cs.models.points import EVENTS, ONCE_ONLY_EVENTS, RULE_MODES
 from desktop_cs.services import audit, labels, team_settings
 from desktop_cs.services.errors import Conflict, FormErrors, NotFound, PermissionDenied, ValidationError
-from desktop_cs.services.permissions import (ACTIONS, APPROVE_POINTS, EDIT_SETTINGS, LOOKUP, REPORTS, WORK_OWN,
-                                             action, allowed, require)
+from desktop_cs.services.permissions import (ACTIONS, APPROVE_POINTS, EDIT_SETTINGS, LOOKUP, REPORTS, WORK_ANY,
+                                             WORK_OWN, action, allowed, require, require_own)
 
 #: team setting: adjustments (and reversals) of more points than this need a supervisor
 ADJUSTMENT_THRESHOLD = "points_adjustment_threshold"
@@ -118,6 +118,16 @@ def _lock_customer(customer_id: int, *, new_business: bool = True) -> Customer:
     if new_business and (customer.deleted_at or customer.erased_at):
         raise ValidationError(_("Customer {name} was deleted or erased.").format(name=customer.name))
     return customer
+
+
+def _check_own(actor: User, customer: Customer, name: str, complaint_id: int | None = None) -> None:
+    """A specialist changes the points of their own customers (or compensates on a complaint they handle);
+    anyone else's need a supervisor. Refusals are audited."""
+    own = customer.assigned_to_id == actor.id
+    if not own and complaint_id is not None:
+        own = Complaint.select().where((Complaint.id == complaint_id) & (Complaint.handler == actor.id)
+                                       & (Complaint.customer == customer.id)).exists()
+    require_own(actor, own, name, _("Only the customer's own specialist or a supervisor changes their points."))
 
 
 def _balance(customer_id: int) -> int:
@@ -492,6 +502,7 @@ def record_event(actor: User, customer_id: int, event: str, amount_fen: int | No
         amount_fen = None
     with database.atomic():
         customer = _lock_customer(customer_id)
+        _check_own(actor, customer, "points.record_event")
         if event != "referral":
             return _award(actor, customer, event, amount_fen=amount_fen, reference=reference)
         if referred_id is None:
@@ -585,6 +596,7 @@ def redeem(actor: User, customer_id: int, points: int, investment_reference: str
     reference = _reference(investment_reference, "investment_reference", required=True)
     with database.atomic():
         customer = _lock_customer(customer_id)
+        _check_own(actor, customer, "points.redeem")
         now = clock.now()
         if PointsEntry.select().where((PointsEntry.kind == "redeem") & (PointsEntry.reference == reference)).exists():
             raise ValidationError(_("Points were used toward investment {reference} already.").format(
@@ -668,6 +680,7 @@ def request_adjustment(actor: User, customer_id: int, points: int, reason: str,
     threshold = adjustment_threshold()
     with database.atomic():
         customer = _lock_customer(customer_id)
+        _check_own(actor, customer, "points.request_adjustment", complaint_id)
         now = clock.now()
         if points < 0:
             available = min(sum(lot.remaining for lot in _open_lots(customer.id, now)), _balance(customer.id))
@@ -800,6 +813,7 @@ def reverse(actor: User, entry_id: int, reason: str) -> int:
         if entry is None:
             raise NotFound(_("Ledger entry {id} does not exist.").format(id=entry_id))
         customer = _lock_customer(entry.customer_id, new_business=False)
+        _check_own(actor, customer, "points.reverse")
         if entry.kind == "reverse":
             raise ValidationError(_("A reversal cannot be reversed; make an adjustment instead."))
         if entry.kind in ("expire", "merge_out", "merge_in"):
@@ -1024,6 +1038,8 @@ class CustomerPoints:
     ledger: list[LedgerRow]          # newest first
     threshold: int
     can_approve: bool
+    #: the actor may record, redeem, adjust and reverse for this customer (their own, or a supervisor)
+    can_change: bool = True
 
 
 def _source(entry_kind: str, event: str | None, complaint_id: int | None, merge_from: int | None) -> str:
@@ -1077,7 +1093,8 @@ def customer_view(actor: User, customer_id: int, days: int = EXPIRING_SOON_DAYS)
         .order_by(PointsAdjustment.requested_at, PointsAdjustment.id), names)
     return CustomerPoints(customer.id, customer.name, balance, max(balance - overdue, 0), overdue, expiring,
                           sum(lot.points for lot in expiring), pending, ledger, adjustment_threshold(),
-                          allowed(actor, APPROVE_POINTS))
+                          allowed(actor, APPROVE_POINTS),
+                          customer.assigned_to_id == actor.id or allowed(actor, WORK_ANY))
 
 
 # --- team summary --------------------------------------------------------------------------------

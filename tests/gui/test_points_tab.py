@@ -73,7 +73,7 @@ def test_the_picker_finds_a_customer_by_name(qtbot, specialist, supervisor):
 
 
 def test_recording_an_event(qtbot, specialist, supervisor):
-    cid = customers.create_customer(supervisor, CustomerInput(name="张伟"))
+    cid = customers.create_customer(specialist, CustomerInput(name="张伟"))
     tab = make_tab(qtbot, specialist, cid)
     assert tab.findChild(QTableView, "ledgerTable").model().rowCount() == 0
     seen = {}
@@ -115,8 +115,20 @@ def test_recording_an_event(qtbot, specialist, supervisor):
     assert balance(cid) == 123
 
 
+def test_another_specialists_customer_is_shown_but_not_changed(qtbot, specialist, supervisor):
+    cid = customers.create_customer(supervisor, CustomerInput(name="张伟", registered=True))   # not theirs
+    tab = make_tab(qtbot, specialist, cid)
+    assert "10" in tab.findChild(QLabel, "balanceLabel").text()         # anyone may look a customer up
+    tab.ledger_table.selectRow(0)
+    for name in ("recordEventButton", "redeemButton", "adjustButton", "reverseButton"):
+        assert not tab.findChild(QPushButton, name).isEnabled(), name
+    assert tab.findChild(QPushButton, "redeemButton").toolTip()
+    boss_tab = make_tab(qtbot, supervisor, cid)
+    assert boss_tab.findChild(QPushButton, "redeemButton").isEnabled()
+
+
 def test_a_once_only_event_clicked_twice_awards_once(qtbot, specialist, supervisor):
-    cid = customers.create_customer(supervisor, CustomerInput(name="张伟"))
+    cid = customers.create_customer(specialist, CustomerInput(name="张伟"))
     tab = make_tab(qtbot, specialist, cid)
 
     def realname(dialog):
@@ -135,7 +147,7 @@ def test_a_once_only_event_clicked_twice_awards_once(qtbot, specialist, supervis
 
 
 def test_a_redemption_over_the_balance_is_refused_with_the_balance_shown(qtbot, specialist, supervisor):
-    cid = customers.create_customer(supervisor, CustomerInput(name="张伟", registered=True))   # 10 points
+    cid = customers.create_customer(specialist, CustomerInput(name="张伟", registered=True))   # 10 points
     tab = make_tab(qtbot, specialist, cid)
     shown = {}
 
@@ -160,7 +172,7 @@ def test_a_redemption_over_the_balance_is_refused_with_the_balance_shown(qtbot, 
 
 
 def test_an_adjustment_above_the_threshold_waits_for_approval(qtbot, specialist, supervisor):
-    cid = customers.create_customer(supervisor, CustomerInput(name="张伟"))
+    cid = customers.create_customer(specialist, CustomerInput(name="张伟"))
     tab = make_tab(qtbot, specialist, cid)
     shown = {}
 

@@ -35,6 +35,12 @@ def new(actor, name="张三", **kw) -> int:
     return customers.create_customer(actor, CustomerInput(name=name, **kw))
 
 
+def mine(supervisor, specialist, *cids: int) -> None:
+    """Assign the customers to the specialist: a specialist changes the points of their own customers only."""
+    from desktop_cs.services import assignment
+    assignment.assign(supervisor, list(cids), specialist.id)
+
+
 def balance(cid: int) -> int:
     return PointsEntry.select(pw.fn.COALESCE(pw.fn.SUM(PointsEntry.points), 0)).where(
         PointsEntry.customer == cid).scalar()
@@ -64,6 +70,7 @@ def assert_consistent(actor) -> None:
 
 def test_once_only_event_twice_awards_once(supervisor, specialist):
     cid = new(supervisor)
+    mine(supervisor, specialist, cid)
     first = points.record_event(specialist, cid, "realname")
     again = points.record_event(specialist, cid, "realname")
     assert first.status == points.AWARDED and first.points == 20
@@ -79,6 +86,7 @@ def test_once_only_event_twice_awards_once(supervisor, specialist):
 
 def test_per_amount_rounds_down_and_a_duplicate_reference_is_refused(supervisor, specialist):
     cid = new(supervisor)
+    mine(supervisor, specialist, cid)
     result = points.record_event(specialist, cid, "investment", amount_fen=123_456, reference="IV-0001")
     assert result.points == 12                   # 1 point per 100 yuan, 1234.56 yuan rounded down
     entry = PointsEntry.get_by_id(result.entry_id)
@@ -87,6 +95,7 @@ def test_per_amount_rounds_down_and_a_duplicate_reference_is_refused(supervisor,
         points.record_event(specialist, cid, "investment", amount_fen=500_000, reference="IV-0001")
     assert err.value.field == "reference" and "IV-0001" in err.value.message
     other = new(supervisor, "李四")
+    mine(supervisor, specialist, other)
     with pytest.raises(ValidationError):      # not for another customer either
         points.record_event(specialist, other, "investment", amount_fen=500_000, reference=" IV-0001 ")
     assert balance(cid) == 12 and balance(other) == 0
@@ -155,6 +164,7 @@ def test_verification_in_the_archive_awards_once(supervisor):
 
 def test_referral_pays_the_referrer_after_real_name_verification(supervisor, specialist):
     referrer = new(supervisor, "推荐人")
+    mine(supervisor, specialist, referrer)
     referred = new(supervisor, "新客户", source="referral", referred_by_id=referrer, registered=True)
     assert balance(referrer) == 0                      # registered, not yet real-name verified
     rows = points.referred_customers(specialist, referrer)
@@ -170,6 +180,7 @@ def test_referral_pays_the_referrer_after_real_name_verification(supervisor, spe
     again = points.record_event(specialist, referrer, "referral", referred_id=referred)
     assert again.status == points.ALREADY_AWARDED and balance(referrer) == 50
     stranger = new(supervisor, "路人")
+    mine(supervisor, specialist, stranger)
     with pytest.raises(ValidationError) as err:
         points.record_event(specialist, stranger, "referral", referred_id=referred)
     assert err.value.field == "referred_id"
@@ -186,6 +197,7 @@ def test_the_referral_condition_is_the_supervisors_choice(supervisor):
 
 def test_redeeming_more_than_the_balance_is_refused_with_the_balance_shown(supervisor, specialist):
     cid = new(supervisor, registered=True)             # 10 points
+    mine(supervisor, specialist, cid)
     with pytest.raises(ValidationError) as err:
         points.redeem(specialist, cid, 11, "INV-1")
     assert err.value.field == "points" and "10" in err.value.message
@@ -202,6 +214,7 @@ def test_redeeming_more_than_the_balance_is_refused_with_the_balance_shown(super
 
 def test_redemption_draws_on_the_lots_closest_to_expiry_first(supervisor, specialist):
     cid = new(supervisor)
+    mine(supervisor, specialist, cid)
     never = points.request_adjustment(supervisor, cid, 100, "活动补发").entry_id           # never expires
     late = recharge(supervisor, cid, 5_000, "RC-late", validity_days=365).entry_id     # 50, in a year
     soon = recharge(supervisor, cid, 3_000, "RC-soon", validity_days=30).entry_id      # 30, in 30 days
@@ -320,6 +333,7 @@ def test_a_partly_spent_lot_is_not_reversed_but_its_redemption_is(supervisor):
 
 def test_a_specialist_reverses_small_entries_only(supervisor, specialist):
     cid = new(supervisor)
+    mine(supervisor, specialist, cid)
     big = recharge(supervisor, cid, 100_000, "RC-1").entry_id           # 1000 points
     small = recharge(supervisor, cid, 1_000, "RC-2").entry_id           # 10 points
     with pytest.raises(PermissionDenied):
@@ -332,6 +346,7 @@ def test_a_specialist_reverses_small_entries_only(supervisor, specialist):
 
 def test_adjustment_over_the_threshold_waits_for_a_supervisor(supervisor, specialist):
     cid = new(supervisor)
+    mine(supervisor, specialist, cid)
     with pytest.raises(FormErrors) as err:
         points.request_adjustment(specialist, cid, 100, " ")
     assert "reason" in err.value.errors
@@ -361,6 +376,7 @@ def test_threshold_setting_rejection_and_deduction(supervisor, specialist):
     with pytest.raises(PermissionDenied):
         points.set_adjustment_threshold(specialist, 5000)
     cid = new(supervisor)
+    mine(supervisor, specialist, cid)
     points.request_adjustment(supervisor, cid, 40, "补发")
     pending = points.request_adjustment(specialist, cid, 60, "再补发")
     assert pending.status == "pending"
@@ -427,6 +443,7 @@ def test_merge_moves_lots_keeping_their_expiry(supervisor):
 
 def test_customer_view_has_the_running_balance(supervisor, specialist):
     cid = new(supervisor, registered=True)
+    mine(supervisor, specialist, cid)
     at(NOW + dt.timedelta(minutes=1))
     recharge(supervisor, cid, 10_000, "RC-1")
     at(NOW + dt.timedelta(minutes=2))
@@ -504,3 +521,19 @@ def test_default_rules_are_seeded_and_listed(supervisor, specialist):
     assert rows["referral"].condition == "referred_realname" and rows["realname"].once_only
     assert points.describe_rule(rows["recharge"]) and rows["recharge"].per_amount_fen == 10_000
     assert Customer.select().count() == 0
+
+
+def test_a_specialist_changes_the_points_of_own_customers_only(supervisor, specialist):
+    theirs = new(supervisor, "别人的客户", registered=True)
+    entry = PointsEntry.get(PointsEntry.customer == theirs).id
+    calls = [lambda: points.record_event(specialist, theirs, "realname"),
+             lambda: points.redeem(specialist, theirs, 5, "INV-X"),
+             lambda: points.request_adjustment(specialist, theirs, 5, "补发"),
+             lambda: points.reverse(specialist, entry, "录错了")]
+    for call in calls:
+        with pytest.raises(PermissionDenied):
+            call()
+    assert balance(theirs) == 10
+    assert AuditEntry.select().where(AuditEntry.action == "permission_denied").count() == len(calls)
+    mine(supervisor, specialist, theirs)
+    assert points.redeem(specialist, theirs, 5, "INV-X").balance == 5

@@ -129,7 +129,7 @@ class EnquiryDialog(QDialog):
     def _number_changed(self, text: str) -> None:
         """Show the customer this number belongs to, if any; the enquiry goes on their page by default."""
         self.error_labels["caller_number"].clear_message()
-        matches = customers.find_by_number(text) if text.strip() else []
+        matches = customers.lookup_by_number(self.actor, text) if text.strip() else []
         if not matches:
             self.matched_id = None
             self.match_label.hide()

@@ -398,13 +398,17 @@ class PointsTab(QWidget):
 
     def _update_buttons(self) -> None:
         shown = self.view is not None
+        changeable = shown and self.view.can_change        # own customers, or a supervisor (the service checks)
+        note = "" if changeable or not shown else _("Only the customer's own specialist or a supervisor changes "
+                                                      "their points.")
         for button in (self.record_button, self.redeem_button, self.adjust_button):
-            button.setEnabled(shown)
+            button.setEnabled(changeable)
+            button.setToolTip(note)
         entry = None
         rows = self.ledger_table.selectionModel().selectedRows() if shown else []
         if rows:
             entry = self.ledger_model.row_at(rows[0].row())
-        self.reverse_button.setEnabled(bool(entry and entry.kind not in _NOT_REVERSIBLE
+        self.reverse_button.setEnabled(bool(changeable and entry and entry.kind not in _NOT_REVERSIBLE
                                             and entry.reversed_by_id is None))
         has_pending = shown and self.selected_pending() is not None
         self.approve_button.setEnabled(has_pending)
