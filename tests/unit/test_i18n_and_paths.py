@@ -86,3 +86,18 @@ def test_bundled_resources_exist():
     assert paths.font_path().stat().st_size > 1_000_000
     assert (paths.resources_dir() / "fonts" / "LICENSE-wqy-microhei.txt").exists()
     assert MO.exists()
+
+
+def test_translations_keep_every_placeholder():
+    """A translation that drops or renames {name} or %s would raise or print nonsense at run time."""
+    import re
+    pattern = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)[sdr]|%[sd]")
+    wrong = []
+    for m in _catalog():
+        if not m.id:
+            continue
+        source = m.id if isinstance(m.id, str) else m.id[0]
+        for text in ([m.string] if isinstance(m.string, str) else list(m.string)):
+            if text and sorted(pattern.findall(source)) != sorted(pattern.findall(text)):
+                wrong.append((source, text))
+    assert wrong == []
