@@ -1,14 +1,13 @@
 """Sign-in: login and password, checked by the users service (which also locks an account after failures)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_cs.i18n import _
-from desktop_cs.services import team_settings, users
 from desktop_cs.services.errors import ServiceError
 from desktop_cs.views.common import FieldError, line_edit, password_edit, text_width
 
@@ -19,13 +18,20 @@ if TYPE_CHECKING:
 class LoginDialog(QDialog):
     """Asks for a login and password until they are right or the user cancels."""
 
-    def __init__(self, parent: QWidget | None = None, login: str = "", error: str = ""):
+    def __init__(self, parent: QWidget | None = None, login: str = "", error: str = "",
+                 company: str | None = None, prepare: Callable[[], bool] | None = None):
+        """COMPANY: the name to show (None: read it from the database). PREPARE: called before
+        checking the password (the start-up path opens the database only after this dialog is
+        painted); when it returns False the dialog closes without a user."""
         super().__init__(parent)
         self.setObjectName("loginDialog")
         self.setWindowTitle(_("Sign in"))
         self.user: User | None = None
+        self.prepare = prepare
 
-        company = team_settings.get(team_settings.COMPANY_NAME) or ""
+        if company is None:
+            from desktop_cs.services import team_settings
+            company = team_settings.get(team_settings.COMPANY_NAME) or ""
         self.company_label = QLabel(company)
         self.company_label.setObjectName("companyLabel")
         self.company_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -84,6 +90,10 @@ class LoginDialog(QDialog):
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
+            if self.prepare is not None and not self.prepare():
+                self.reject()
+                return
+            from desktop_cs.services import users
             self.user = users.authenticate(login, password)
         except ServiceError as error:
             self.error_label.show_message(error.message)
