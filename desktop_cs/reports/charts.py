@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from desktop_cs.i18n import _
 from desktop_cs.reports.styles import GREY, INK, SERIES_COLORS, font
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
 
 
 def _color(rgb):
@@ -13,10 +16,10 @@ def _color(rgb):
     return Color(*rgb)
 
 
-def _drawing(width: float, height: float):
+def _drawing(width: float, height: float) -> Drawing:
     """A Drawing whose default font is ours (otherwise the PDF would reference Helvetica)."""
-    from reportlab.graphics.shapes import Drawing
-    drawing = Drawing(width, height)
+    from reportlab.graphics.shapes import Drawing as _Drawing
+    drawing = _Drawing(width, height)
     drawing.initialFontName = font()
     return drawing
 
@@ -30,7 +33,7 @@ def _empty(width: float, height: float, text: str | None = None):
 
 
 def pie(items: Sequence[tuple[str, int]], width: float, height: float,
-        colors: Sequence[tuple[float, float, float]] = SERIES_COLORS):
+        colors: Sequence[tuple[float, float, float]] = SERIES_COLORS) -> Drawing:
     """A pie of ITEMS (label, value) with a legend at the right giving each value and its share."""
     from reportlab.graphics.charts.legends import Legend
     from reportlab.graphics.charts.piecharts import Pie
@@ -71,7 +74,7 @@ def pie(items: Sequence[tuple[str, int]], width: float, height: float,
 
 
 def hbars(items: Sequence[tuple[str, int]], width: float, bar_height: float = 13,
-          color: tuple[float, float, float] = SERIES_COLORS[0], label_width: float = 110):
+          color: tuple[float, float, float] = SERIES_COLORS[0], label_width: float = 110) -> Drawing:
     """Horizontal bars, one per item (label, value), largest first as given, with the value at the bar's end."""
     from reportlab.graphics.shapes import Rect, String
 
@@ -96,7 +99,7 @@ def hbars(items: Sequence[tuple[str, int]], width: float, bar_height: float = 13
 
 
 def weekly_columns(weeks: Sequence[tuple[dt.date, int]], width: float, height: float,
-                   color: tuple[float, float, float] = SERIES_COLORS[0]):
+                   color: tuple[float, float, float] = SERIES_COLORS[0]) -> Drawing:
     """Columns per week (Monday, count) with a readable number of date labels under them."""
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.shapes import String
@@ -132,8 +135,8 @@ def weekly_columns(weeks: Sequence[tuple[dt.date, int]], width: float, height: f
     chart.valueAxis.valueMax = _nice_ceiling(top)
     chart.valueAxis.valueStep = chart.valueAxis.valueMax / 4
     drawing.add(chart)
-    drawing.add(String(chart.x, 6, _("Week starting (month-day); the first and last weeks may be partial"), fontName=font(), fontSize=7.5,
-                       fillColor=_color(GREY)))
+    drawing.add(String(chart.x, 6, _("Week starting (month-day); the first and last weeks may be partial"),
+                       fontName=font(), fontSize=7.5, fillColor=_color(GREY)))
     return drawing
 
 

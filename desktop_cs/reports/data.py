@@ -262,6 +262,8 @@ class PointsLine:
 
 @dataclass
 class ExpiringLot:
+    """Points of one lot that expire soon."""
+
     points: int
     expires_at: dt.datetime
     source: str

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 from xml.sax.saxutils import escape
 
 from desktop_cs.i18n import _
 from desktop_cs.reports.data import DocumentInfo
 from desktop_cs.reports.fonts import register_fonts
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Flowable, Paragraph, Table
 
 MM = 72 / 25.4
 MARGIN_X = 16 * MM
@@ -153,11 +157,13 @@ def set_metadata(canvas, info: DocumentInfo) -> None:
     canvas.setSubject(info.subtitle)
 
 
-def numbered_canvas(info: DocumentInfo):
+def numbered_canvas(info: DocumentInfo) -> type[Canvas]:
     """A canvas class that holds its pages until the end, then draws header, footer and "page n of m" on each."""
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):
+        """Holds the pages until save(), when their total is known."""
+
         def __init__(self, *args, **kwargs):
             kwargs["initialFontName"] = font()
             kwargs.setdefault("initialFontSize", 10)
@@ -230,7 +236,7 @@ def styles() -> dict:
 _variants: dict[tuple, object] = {}
 
 
-def para(text: str, style: str = "body", size: float | None = None):
+def para(text: str, style: str = "body", size: float | None = None) -> Paragraph:
     """A paragraph of TEXT in STYLE (at SIZE points); text without Chinese wraps at spaces, Chinese anywhere."""
     from reportlab.platypus import Paragraph
     latin = (text or "").isascii()
@@ -259,7 +265,7 @@ def title_block(info: DocumentInfo) -> list:
     return story
 
 
-def heading(text: str):
+def heading(text: str) -> Paragraph:
     """A section heading kept with what follows (use ``long_heading`` before a table that may run long)."""
     return para(text, "h2")
 
@@ -274,7 +280,7 @@ def long_heading(text: str, lead: str = "") -> list:
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float],
-          numeric: Sequence[int] = (), *, total_row: bool = False, font_size: float = 8.5):
+          numeric: Sequence[int] = (), *, total_row: bool = False, font_size: float = 8.5) -> Table:
     """A table with a shaded header repeated on each page, thin rules, zebra rows; NUMERIC columns right-aligned.
 
     Cells are strings (wrapped in CJK-aware paragraphs) or ready flowables.
@@ -282,7 +288,6 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Seque
     from reportlab.lib.colors import Color
     from reportlab.platypus import Table, TableStyle
 
-    st = styles()
     numeric = set(numeric)
 
     def cell(value: object, col: int, head: bool = False):
@@ -316,12 +321,11 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Seque
     return result
 
 
-def key_figures(pairs: Sequence[tuple[str, str]], width: float, columns: int = 2):
+def key_figures(pairs: Sequence[tuple[str, str]], width: float, columns: int = 2) -> Table:
     """Label / value pairs in COLUMNS pairs per line, values emphasised."""
     from reportlab.lib.colors import Color
     from reportlab.platypus import Table, TableStyle
 
-    st = styles()
     rows, line = [], []
     for label, value in pairs:
         line += [para(label, "cell"), para(value, "cell_right")]
@@ -341,11 +345,10 @@ def key_figures(pairs: Sequence[tuple[str, str]], width: float, columns: int = 2
     for c in range(0, columns * 2, 2):
         commands.append(("BACKGROUND", (c, 0), (c, -1), Color(*ZEBRA_FILL)))
     result.setStyle(TableStyle(commands))
-    del st
     return result
 
 
-def signature_block(width: float, left: str | None = None, right: str | None = None) -> list:
+def signature_block(width: float, left: str | None = None, right: str | None = None) -> list[Flowable]:
     """Two signature lines with dates: who prepared the document and the supervisor who checked it."""
     from reportlab.platypus import Flowable, Spacer
 
@@ -353,6 +356,8 @@ def signature_block(width: float, left: str | None = None, right: str | None = N
     right = right or _("Supervisor (signature)")
 
     class SignatureLines(Flowable):
+        """Label, line, date label, line; twice, side by side."""
+
         def wrap(self, available_width, available_height):
             return width, 12 * MM
 
@@ -406,7 +411,7 @@ def to_bytes(write: Callable[[object], None]) -> bytes:
     return buffer.getvalue()
 
 
-def side_by_side(rows: Sequence[Sequence[object]], widths: Sequence[float], gap: float = 0):
+def side_by_side(rows: Sequence[Sequence[object]], widths: Sequence[float], gap: float = 0) -> Table:
     """A borderless layout table putting flowables (charts, tables) next to each other."""
     from reportlab.platypus import Table, TableStyle
 

@@ -15,15 +15,16 @@ from desktop_cs.views.common import show_error
 
 if TYPE_CHECKING:
     from desktop_cs.models import User
+    from desktop_cs.views.printing.preview import PrintPreviewDialog
 
 
-def preview(parent: QWidget | None, title: str, build: Callable[[], object]):
+def preview(parent: QWidget | None, title: str, build: Callable[[], object]) -> PrintPreviewDialog:
     """Open the print preview of the document BUILD returns (built in the background)."""
     from desktop_cs.views.printing.preview import PrintPreviewDialog
     return PrintPreviewDialog.show_for(title, build, parent)
 
 
-def preview_callback_form(actor: User, callback_id: int, parent: QWidget | None = None):
+def preview_callback_form(actor: User, callback_id: int, parent: QWidget | None = None) -> PrintPreviewDialog:
     """The filled record form of one callback, in the preview (the record form's Print button uses this)."""
     from desktop_cs.services import printing
     return preview(parent, _(printing.DOCUMENT_TITLES["callback_forms"]),
