@@ -30,7 +30,13 @@ def test_smoke_needs_no_network(monkeypatch, data_dir, qapp):
     def refuse(*args, **kwargs):
         raise OSError("network blocked by the test")
 
-    monkeypatch.setattr(socket, "socket", refuse)
+    class RefusedSocket(socket.socket):
+        """A socket class that cannot be made (a class, so modules subclassing it at import, like ssl, still load)."""
+
+        def __init__(self, *args, **kwargs):
+            refuse()
+
+    monkeypatch.setattr(socket, "socket", RefusedSocket)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     assert run_smoke(route_qt=False) == []
