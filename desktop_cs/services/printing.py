@@ -546,8 +546,8 @@ def staff_report(actor: User, date_from: dt.date, date_to: dt.date, specialist_i
         resolved = _dt(resolved)
         handled[handler].append((resolved - _dt(received)).total_seconds() / 3600 if resolved else None)
 
-    about = pw.fn.COALESCE(*([Complaint.about_user] if hasattr(Complaint, "about_user") else []),
-                           Customer.assigned_to, Complaint.handler)
+    # the staff member complained about, as complaints.analysis names them
+    about = pw.fn.COALESCE(Complaint.about_user, Customer.assigned_to, Complaint.handler)
     attitude = dict(Complaint.select(about, pw.fn.COUNT(Complaint.id))
                     .join(ComplaintCategory, on=(Complaint.category == ComplaintCategory.id))
                     .switch(Complaint).join(Customer, pw.JOIN.LEFT_OUTER, on=(Complaint.customer == Customer.id))
