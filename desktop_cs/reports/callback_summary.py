@@ -60,8 +60,8 @@ def story(report: CallbackSummary) -> list:
                  fmt_int(report.overdue), report.on_time.percent(), fmt_int(report.satisfied),
                  fmt_int(report.average), fmt_int(report.unsatisfied), report.satisfaction.percent()])
     name_w = width - 9 * 47
-    out.append(table([_("Specialist"), _("Planned"), _("Done"), _("Completion"), _("Overdue"), _("Within 3 days"),
-                      _("Satisfied"), _("Average"), _("Unsatisfied"), _("Satisfaction rate")],
+    out.append(table([_("Specialist"), _("Planned"), _("Done"), _("Done %"), _("Overdue"), _("Within 3 days"),
+                      _("Satisfied"), _("Average"), _("Unsatisfied"), _("Satisfied %")],
                      rows, [name_w] + [47] * 9, numeric=range(1, 10), total_row=True))
 
     if report.unsatisfied_total:
