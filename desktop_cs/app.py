@@ -91,6 +91,9 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: Traceback
     if issubclass(exc_type, KeyboardInterrupt):
         sys.__excepthook__(exc_type, exc, tb)
         return
+    if not isinstance(exc, ServiceError):
+        from desktop_cs.services.database import service_error_for
+        exc = service_error_for(exc) or exc       # locked, read-only, damaged, disk full: a plain message
     if isinstance(exc, ServiceError):
         log.warning("service error reached the top level: %s", exc.message, exc_info=(exc_type, exc, tb))
         message = exc.message
@@ -231,7 +234,16 @@ def run_gui(login: str | None = None, password: str | None = None, *, language: 
         window.show()
         # points past their validity are written off at every start, off the UI thread, after the first paint
         QTimer.singleShot(0, window.points_tab.expire_in_background)
+        # the quick_check of the database and the automatic backups: off the UI thread, after the first paint
+        QTimer.singleShot(0, window.data_actions.start)
         log.info("signed in as %s", user.login)
-        return app.exec()
+        code = app.exec()
+        window.data_actions.backup_on_exit()       # if data changed (quick_check; errors only logged)
+        from desktop_cs.views.data_actions import RESTART_EXIT_CODE
+        if code == RESTART_EXIT_CODE:              # a backup was restored: sign in again on the restored data
+            window.close()
+            window.deleteLater()
+            return run_gui(user.login)
+        return code
     finally:
         database.close_app_database()

@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
 
         self._build_menus()
+        from desktop_cs.views.data_actions import DataActions
+        self.data_actions = DataActions(self, user)     # import, export, backups, restore, the read-only banner
         self.user_label = QLabel(_("Signed in: {name} ({role})").format(
             name=user.display_name, role=users.role_label(user.role)))
         self.user_label.setObjectName("userStatusLabel")
