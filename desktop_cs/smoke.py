@@ -72,6 +72,25 @@ def library_problems(temp: Path) -> list[str]:
     return problems
 
 
+def metadata_problems() -> list[str]:
+    """The package metadata a bundle must carry: our version, and each bundled part's version and licence text."""
+    from importlib import metadata
+
+    from desktop_cs import third_party
+
+    problems: list[str] = []
+    try:
+        metadata.version("desktop-cs")
+    except metadata.PackageNotFoundError:
+        problems.append("the package metadata of desktop-cs is missing (the version in About and --version)")
+    for part in third_party.PARTS:
+        if part.distributions and not third_party.version(part):
+            problems.append(f"{part.name}: no version (its package metadata is missing)")
+        if not third_party.licence_files(part):
+            problems.append(f"{part.name}: no licence text found")
+    return problems
+
+
 def qt_problems(app) -> list[str]:
     """The bundled font registered with Qt, Qt's own translation installed, the window icon loaded."""
     problems: list[str] = []
@@ -111,6 +130,7 @@ def run_smoke(route_qt: bool = True) -> list[str]:
     try:
         try:
             problems.extend(library_problems(temp))
+            problems.extend(metadata_problems())
         except Exception as exc:  # report, never a traceback
             problems.append(f"libraries: {type(exc).__name__}: {exc}")
         try:

@@ -17,7 +17,7 @@ from desktop_cs import paths
 
 @dataclass(frozen=True)
 class Part:
-    """A shipped component: NAME as shown, its LICENCE (SPDX-style), the Python DISTRIBUTIONS it comes in
+    """A shipped component: NAME as shown, its LICENCE as shown, the Python DISTRIBUTIONS it comes in
     (their versions and licence files are read from the package metadata) and licence texts under resources/."""
 
     name: str
@@ -28,37 +28,37 @@ class Part:
 
 
 #: Qt and its Python binding: LGPL v3; the libraries lie as separate files in the program folder (replaceable)
-QT = Part("Qt / Qt for Python (PySide6)", "LGPL-3.0-only",
+QT = Part("Qt / Qt for Python (PySide6)", "GNU LGPL v3",
           ("PySide6-Essentials", "PySide6-Addons", "shiboken6"),
           ("licenses/LGPL-3.0.txt", "licenses/GPL-3.0.txt"))
-FONT = Part("WenQuanYi Micro Hei (文泉驿微米黑)", "Apache-2.0",
+FONT = Part("WenQuanYi Micro Hei (文泉驿微米黑)", "Apache License 2.0",
             resource_licences=("fonts/LICENSE-wqy-microhei.txt", "fonts/LICENSE-Apache-2.0.txt"))
 
 PARTS: tuple[Part, ...] = (
     QT,
     FONT,
-    Part("Python", "PSF-2.0", resource_licences=("licenses/Python-LICENSE.txt",)),
-    Part("ReportLab", "BSD-3-Clause", ("reportlab", "rl_accel")),
-    Part("Pillow", "MIT-CMU", ("pillow",)),
+    Part("Python", "PSF License 2.0", resource_licences=("licenses/Python-LICENSE.txt",)),
+    Part("ReportLab", "BSD 3-Clause", ("reportlab", "rl_accel")),
+    Part("Pillow", "MIT-CMU (HPND)", ("pillow",)),
     Part("charset-normalizer", "MIT", ("charset-normalizer",)),
     Part("peewee", "MIT", ("peewee",)),
     Part("argon2-cffi", "MIT", ("argon2-cffi", "argon2-cffi-bindings")),
-    Part("cffi", "MIT-0", ("cffi", "pycparser")),
+    Part("cffi", "MIT-0", ("cffi",)),
     Part("pypinyin", "MIT", ("pypinyin",)),
-    Part("OpenCC", "Apache-2.0", ("OpenCC",)),
+    Part("OpenCC", "Apache License 2.0", ("OpenCC",)),
     # LGPL: its Python files lie unpacked in the program folder (module_collection_mode "py"), so they can be replaced
-    Part("python-stdnum", "LGPL-2.1-or-later", ("python-stdnum",), ("licenses/LGPL-3.0.txt",)),
-    Part("email-validator", "Unlicense", ("email-validator",)),
+    Part("python-stdnum", "GNU LGPL v2.1 or later", ("python-stdnum",)),
+    Part("email-validator", "The Unlicense", ("email-validator",)),
     Part("dnspython", "ISC", ("dnspython",)),
-    Part("idna", "BSD-3-Clause", ("idna",)),
+    Part("idna", "BSD 3-Clause", ("idna",)),
     Part("holidays", "MIT", ("holidays",)),
-    Part("python-dateutil", "Apache-2.0 OR BSD-3-Clause", ("python-dateutil",)),
+    Part("python-dateutil", "Apache License 2.0 or BSD 3-Clause", ("python-dateutil",)),
     Part("six", "MIT", ("six",)),
-    Part("phonenumbers", "Apache-2.0", ("phonenumbers",)),
+    Part("phonenumbers", "Apache License 2.0", ("phonenumbers",)),
     Part("openpyxl", "MIT", ("openpyxl", "et_xmlfile")),
-    Part("xlrd", "BSD-3-Clause", ("xlrd",)),
-    Part("defusedxml", "PSF-2.0", ("defusedxml",)),
-    Part("cryptography (with OpenSSL)", "Apache-2.0 OR BSD-3-Clause", ("cryptography",)),
+    Part("xlrd", "BSD 3-Clause", ("xlrd",)),
+    Part("defusedxml", "PSF License 2.0", ("defusedxml",)),
+    Part("cryptography (with OpenSSL)", "Apache License 2.0 or BSD 3-Clause", ("cryptography",)),
 )
 
 #: the Python packages of the bundle that belong to no distribution of PARTS and need no entry
@@ -74,10 +74,13 @@ def _normalise(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
 
-def unlisted(distribution_names) -> list[str]:
-    """The names among DISTRIBUTION_NAMES that PARTS does not cover (the spec refuses to build with any)."""
-    listed = {_normalise(n) for n in distributions()} | {_normalise(n) for n in NOT_THIRD_PARTY}
-    return sorted({n for n in distribution_names if _normalise(n) not in listed})
+def unlisted(distribution_names, among=None) -> list[str]:
+    """The names among DISTRIBUTION_NAMES missing from AMONG (default: the distributions of PARTS and
+    NOT_THIRD_PARTY). The spec refuses to build a bundle holding an unlisted one."""
+    if among is None:
+        among = [*distributions(), *NOT_THIRD_PARTY]
+    known = {_normalise(n) for n in among}
+    return sorted({n for n in distribution_names if _normalise(n) not in known})
 
 
 def version(part: Part) -> str:

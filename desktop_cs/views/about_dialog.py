@@ -2,24 +2,15 @@
 from __future__ import annotations
 
 import html
-from importlib import metadata
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QLocale, QUrl, qVersion
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLayout, QLabel, QTextBrowser,
                                QVBoxLayout, QWidget)
 
-from desktop_cs import paths, version
+from desktop_cs import paths, third_party, version
 from desktop_cs.i18n import _
 from desktop_cs.views.common import text_width
-
-
-def _package_version(name: str) -> str:
-    """The installed version of a package, read from its metadata (without importing it)."""
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "?"
 
 
 def database_size() -> int | None:
@@ -38,29 +29,49 @@ def _link(path, text: str) -> str:
     return f'<a href="{QUrl.fromLocalFile(str(path)).toString()}">{html.escape(text)}</a>'
 
 
+#: links to the licence and the sources of Qt (LGPL: the user may rebuild and replace the libraries)
+_QT_LINKS = ('<a href="https://www.gnu.org/licenses/lgpl-3.0.html">LGPL v3</a>, '
+             '<a href="https://download.qt.io/official_releases/">download.qt.io</a>')
+
+
+def _part_html(part: third_party.Part, heading: str, notes: list[str], links: str = "") -> str:
+    """One part: its name and version, its licence, NOTES (translated text) and links to its licence texts."""
+    e = html.escape
+    lines = [f"<b>{e(heading)}</b> — {e(part.licence)}"]
+    lines += [e(note) for note in notes]
+    files = third_party.licence_files(part)
+    if files or links:
+        label = _("Licence texts:")
+        lines.append(f"{e(label)} " + ", ".join([*(_link(p, p.name) for p in files), *filter(None, [links])]))
+    return "<p>" + "<br>".join(lines) + "</p>"
+
+
 def licences_html() -> str:
-    """The licence notices of the parts shipped with the program, as HTML."""
-    fonts = paths.resources_dir() / "fonts"
+    """The licence notices of the parts shipped with the program, as HTML (the list is desktop_cs.third_party)."""
+    from PySide6.QtCore import QLibraryInfo
+
     e = html.escape
     qt_notice = _("This program uses the Qt libraries under the GNU Lesser General Public License version 3. "
                   "You may replace them with your own build of the same version; the source code is available "
                   "from the Qt Project.")
-    parts = [
-        f"<p><b>Qt {e(qVersion())} / Qt for Python (PySide6) {e(pyside_version)}</b> — GNU LGPL v3.<br>"
-        f"{e(qt_notice)} "
-        f'<a href="https://www.gnu.org/licenses/lgpl-3.0.html">LGPL v3</a>, '
-        f'<a href="https://download.qt.io/official_releases/">download.qt.io</a></p>',
-        f"<p><b>WenQuanYi Micro Hei</b> (文泉驿微米黑) — Apache License 2.0.<br>"
-        f"{e(_('The Chinese font used on screen and in the PDF forms.'))} "
-        f"{_link(fonts / 'LICENSE-wqy-microhei.txt', _('Copyright notice'))}, "
-        f"{_link(fonts / 'LICENSE-Apache-2.0.txt', 'Apache License 2.0')}</p>",
-        f"<p><b>ReportLab {e(_package_version('reportlab'))}</b> — BSD licence.<br>"
-        f"{e(_('Builds the printed forms and reports.'))}</p>",
-        f"<p><b>peewee {e(_package_version('peewee'))}</b> — MIT licence.<br>"
-        f"{e(_('Stores the data in the SQLite database.'))}</p>",
-        f"<p><b>argon2-cffi {e(_package_version('argon2-cffi'))}</b> — MIT licence.<br>"
-        f"{e(_('Protects the stored passwords.'))}</p>",
-    ]
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.LibrariesPath)
+    parts = []
+    for part in third_party.PARTS:
+        heading = f"{part.name} {third_party.version(part)}".strip()
+        if part is third_party.QT:
+            heading = f"Qt {qVersion()} / Qt for Python (PySide6) {pyside_version}"
+            notes = [qt_notice, _("The Qt libraries of this program are in {folder}.").format(folder=qt_folder)]
+            parts.append(_part_html(part, heading, notes, _QT_LINKS))
+            continue
+        notes = []
+        if "LGPL" in part.licence:
+            notes = [_("Its Python files lie unpacked in the program folder, so they may be replaced.")]
+        parts.append(_part_html(part, heading, notes))
+    if third_party.system_libraries_note_applies():
+        parts.append("<p>" + e(_(
+            "This Linux build also carries system libraries of the machine it was built on (GLib, fontconfig, "
+            "FreeType, CUPS, GnuTLS, libxcb and others), each under its own licence, mostly LGPL and MIT; "
+            "their sources are at sources.debian.org.")) + "</p>")
     return "".join(parts)
 
 

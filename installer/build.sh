@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Build the installable program on Linux and check it:
+#   bash installer/build.sh                  # dist/desktop-cs/ (one folder; run dist/desktop-cs/desktop-cs)
+#   DESKTOP_CS_ONEFILE=1 bash installer/build.sh   # also dist/desktop-cs-onefile (one file, slower to start)
+#   bash installer/build.sh --skip-setup     # the .venv is set up already (CI, after the tests)
+# Prints the bundle size and fails when it is over 200 MB, when the bundle links a library that is
+# neither inside it nor on a bare target (glibc, libgl1, libegl1), or when the bundle's smoke check
+# does not print ok: offscreen, with the network cut off (unshare -n) and in a root holding only the
+# bundle and the target's libraries. Also checks that the real window opens (offscreen).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+LIMIT_MB=200
+BUNDLE=dist/desktop-cs
+PROGRAM=$BUNDLE/desktop-cs
+
+fail() { echo "build.sh: FAILED: $*" >&2; exit 1; }
+# the program under test sees offscreen Qt and none of the calling shell's DESKTOP_CS_* variables
+run() { env $(env | sed -n 's/^\(DESKTOP_CS_[A-Z_]*\)=.*/-u \1/p') QT_QPA_PLATFORM=offscreen "$@"; }
+
+if [ "${1:-}" != "--skip-setup" ]; then
+  bash scripts/setup.sh --dev
+fi
+
+echo "== building $BUNDLE with PyInstaller"
+t0=$(date +%s)
+.venv/bin/python -m PyInstaller --noconfirm --log-level WARN installer/desktop-cs.spec
+echo "build.sh: built in $(( $(date +%s) - t0 )) s"
+[ -x "$PROGRAM" ] || fail "$PROGRAM was not built"
+
+size_mb=$(du -sm "$BUNDLE" | cut -f1)
+echo "build.sh: bundle size $(du -sh "$BUNDLE" | cut -f1) ($size_mb MiB unpacked; limit $LIMIT_MB)"
+[ "$size_mb" -le "$LIMIT_MB" ] || fail "the bundle is $size_mb MiB, over $LIMIT_MB"
+
+echo "== linked libraries"
+set +e
+.venv/bin/python installer/check_bundle.py libs "$BUNDLE"
+code=$?
+set -e
+[ $code -eq 0 ] || [ $code -eq 3 ] || fail "the bundle links libraries it does not carry"
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+echo "== smoke check of the bundle"
+out=$(run "$PROGRAM" --data-dir "$scratch/smoke" smoke) || fail "smoke exited with an error: $out"
+echo "$out"
+[ "$out" = "ok" ] || fail "smoke printed '$out', not ok"
+
+echo "== the real window (first start: the set-up dialog), offscreen"
+out=$(run env DESKTOP_CS_EXIT_AFTER_SHOWN=1 timeout 120 "$PROGRAM" --data-dir "$scratch/gui") \
+  || fail "the window program exited with an error: $out"
+echo "$out"
+[ "$out" = "shown" ] || fail "the window program printed '$out', not shown"
+
+echo "== smoke check without network (unshare -n)"
+if unshare -n true 2>/dev/null; then
+  out=$(run unshare -n -- "$PROGRAM" --data-dir "$scratch/offline" smoke) || fail "offline smoke failed: $out"
+  echo "$out"
+  [ "$out" = "ok" ] || fail "offline smoke printed '$out', not ok"
+else
+  echo "build.sh: skipped: unshare -n is not permitted here (it needs root or unprivileged user namespaces)"
+fi
+
+echo "== smoke check in a minimal root (no Python, only glibc, libgl1, libegl1; no network)"
+set +e
+.venv/bin/python installer/check_bundle.py minimal-root "$BUNDLE"
+code=$?
+set -e
+[ $code -eq 0 ] || [ $code -eq 3 ] || fail "the bundle does not run in a minimal root"
+
+if [ "${DESKTOP_CS_ONEFILE:-}" = "1" ]; then
+  echo "== one-file build"
+  DESKTOP_CS_ONEFILE=1 .venv/bin/python -m PyInstaller --noconfirm --log-level WARN installer/desktop-cs.spec
+  echo "build.sh: dist/desktop-cs-onefile: $(du -sh dist/desktop-cs-onefile | cut -f1)"
+  out=$(run dist/desktop-cs-onefile --data-dir "$scratch/onefile" smoke) || fail "one-file smoke failed: $out"
+  echo "$out"
+  [ "$out" = "ok" ] || fail "one-file smoke printed '$out', not ok"
+fi
+
+echo "build.sh: $PROGRAM ready ($(du -sh "$BUNDLE" | cut -f1)); all checks passed in $(( $(date +%s) - started )) s"
