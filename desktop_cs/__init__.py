@@ -9,9 +9,15 @@ ORG_NAME = "desktop-cs"
 
 @functools.lru_cache(maxsize=1)
 def version() -> str:
-    """The package version, from its installed metadata (one place: pyproject.toml)."""
+    """The package version, from its installed metadata (one place: pyproject.toml; a bundle carries the metadata)."""
     try:
         from importlib.metadata import version as _v
         return _v("desktop-cs")
-    except Exception:  # running from a bundle or a bare checkout
-        return "0.1.0"
+    except Exception:  # a bare checkout that was never installed: read pyproject.toml itself
+        try:
+            import tomllib
+            from pathlib import Path
+            with open(Path(__file__).resolve().parent.parent / "pyproject.toml", "rb") as f:
+                return str(tomllib.load(f)["project"]["version"])
+        except Exception:
+            return "unknown"
