@@ -19,12 +19,23 @@ def set_data_dir(path: str | os.PathLike | None) -> None:
     _override = Path(path).expanduser().resolve() if path else None
 
 
+def _fallback_data_dir() -> Path:
+    """The per-user data folder without Qt: %APPDATA% on Windows, Application Support on macOS, XDG elsewhere."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / ORG_NAME / APP_NAME
+
+
 def default_data_dir() -> Path:
     """The per-user application data folder of the platform (QStandardPaths.AppDataLocation)."""
     try:
         from PySide6.QtCore import QCoreApplication, QStandardPaths
     except ImportError:  # pragma: no cover - Qt is a hard dependency, but keep the core usable
-        return Path.home() / ".local" / "share" / APP_NAME
+        return _fallback_data_dir()
     # AppDataLocation is built from the organisation and application names; set them
     # even when no QCoreApplication exists (the command line).
     if not QCoreApplication.organizationName():
@@ -32,7 +43,7 @@ def default_data_dir() -> Path:
     if not QCoreApplication.applicationName():
         QCoreApplication.setApplicationName(APP_NAME)
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(location) if location else Path.home() / ".local" / "share" / APP_NAME
+    return Path(location) if location else _fallback_data_dir()
 
 
 def data_dir() -> Path:
