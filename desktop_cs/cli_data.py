@@ -34,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=_("what to do with a customer already in the archive (default: skip)"))
     p.add_argument("--refused", metavar="FILE", help=_("write the refused rows to FILE (.xlsx or .csv) to fix and "
                                                        "import again"))
+    p.add_argument("--new-assignments", action="store_true",
+                   help=_("customers named with a specialist are new to that specialist: the one-week first contact "
+                          "starts (default: an existing relationship, no first-contact callback)"))
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help=_("export customers, callbacks, complaints or the points ledger (supervisor)"))
@@ -100,7 +103,7 @@ def cmd_import(args) -> int:
             print("  " + _("column {n} \"{header}\" → {field}").format(
                 n=index + 1, header=header, field=imports.field_label(target) if target else _("(not imported)")))
         plan = imports.preview(actor, args.file, mapping, on_duplicate=args.on_duplicate, progress=_progress,
-                               inspection=inspection)
+                               inspection=inspection, new_assignments=args.new_assignments)
         _end_progress()
         for row in plan.rows:
             for problem in row.problems:

@@ -492,12 +492,36 @@ def _insert_rows(rows: list[dict], progress: Callable[[int, int], bool | None] |
     """Bulk-insert callback rows in batches, skipping trigger keys that exist; returns rows written."""
     written = 0
     total = total if total is not None else len(rows)
+    raw = isinstance(database.obj, pw.SqliteDatabase)
     for start in range(0, len(rows), BATCH):
         chunk = rows[start:start + BATCH]
-        written += Callback.insert_many(chunk).on_conflict_ignore().as_rowcount().execute()
+        if raw:
+            written += _insert_raw(chunk)
+        else:
+            written += Callback.insert_many(chunk).on_conflict_ignore().as_rowcount().execute()
         if progress is not None and progress(done_before + start + len(chunk), total) is False:
             raise Cancelled(_("Stopped: nothing was created."))
     return written
+
+
+def _insert_raw(rows: list[dict]) -> int:
+    """``insert_many(rows).on_conflict_ignore()`` as one executemany (SQLite): the same columns, defaults and values,
+    without peewee building the SQL of every row (a 75,000-customer import spent most of its time there)."""
+    fields = [f for f in Callback._meta.sorted_fields if not isinstance(f, pw.AutoField)]
+    names = {name for row in rows for name in row}
+    used = [f for f in fields if f.name in names or f.default is not None]
+    sql = 'INSERT OR IGNORE INTO "callback" ({}) VALUES ({})'.format(
+        ", ".join(f'"{f.column_name}"' for f in used), ", ".join("?" * len(used)))
+
+    def value(field: pw.Field, row: dict):
+        if field.name in row:
+            return field.db_value(row[field.name])
+        default = field.default() if callable(field.default) else field.default
+        return field.db_value(default)
+
+    cursor = database.cursor()
+    cursor.executemany(sql, [tuple(value(f, row) for f in used) for row in rows])
+    return cursor.rowcount
 
 
 # -- My day -----------------------------------------------------------------------------------

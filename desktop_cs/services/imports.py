@@ -176,6 +176,10 @@ class Preview:
     blank_rows: int = 0
     on_duplicate: str = "skip"
     seconds: float = 0.0
+    #: new customers named with a specialist: False = an existing relationship (the file describes how things
+    #: are: no "assigned" date, no first-contact callback); True = newly given to that specialist now (the
+    #: one-week first contact starts, with its callback)
+    new_assignments: bool = False
 
     @property
     def mapped_fields(self) -> set[str]:
@@ -454,6 +458,35 @@ def _code_words() -> tuple[dict[str, str], dict[str, str]]:
     return table(labels.CUSTOMER_TYPES, TYPE_WORDS), table(labels.SOURCES, SOURCE_WORDS)
 
 
+_SIMPLE_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _email_domain(domain: str) -> tuple[str | None, str]:
+    """The normalised DOMAIN as ``identity.normalize_email`` gives it, or None and the message why it is refused."""
+    try:
+        return identity.normalize_email("a@" + domain).split("@", 1)[1], ""
+    except ValidationError as exc:
+        return None, exc.message
+
+
+def normalize_email(text: str) -> str:
+    """``identity.normalize_email`` with each distinct domain checked once: a plain ASCII local part is kept as it
+    is by the validator, so only the domain's check (most of its cost) needs doing, and an import repeats a
+    handful of domains (qq.com, 163.com...). Anything else goes through the validator whole."""
+    value = unicodedata.normalize("NFKC", (text or "").strip())
+    local, at, domain = value.rpartition("@")
+    if (at and len(value) <= identity.MAX_LENGTHS["email"] and len(local) <= 64 and domain.isascii()
+            and _SIMPLE_LOCAL.match(local)):
+        normalized, message = _email_domain(domain)
+        if normalized is None:
+            raise ValidationError(message, "email")
+        result = f"{local}@{normalized}"
+        if len(result) <= identity.MAX_LENGTHS["email"]:
+            return result
+    return identity.normalize_email(text)
+
+
 def _digits_of_number(value: int | float) -> str:
     """The digits of a numeric cell: 13812345678.0 -> "13812345678", 1.10105194912310e17 -> "110105194912310000"."""
     if isinstance(value, float):
@@ -627,7 +660,7 @@ def _check_row(cells: tuple, mapping: list[tuple[int, str]], ctx: _Context, type
                     problems.append(Problem("name", "too_long", exc.message))
             elif name == "email":
                 try:
-                    values[3] = identity.normalize_email(text)
+                    values[3] = normalize_email(text)
                 except ValidationError as exc:
                     problems.append(Problem("email", "email_invalid", exc.message))
             elif name == "im_id":
@@ -811,8 +844,12 @@ Progress = Callable[[int, int], bool]
 @action("imports.preview", IMPORT)
 def preview(actor: User, path: str | Path, mapping: dict[int, str] | None = None, *, encoding: str | None = None,
             delimiter: str | None = None, sheet: str | None = None, on_duplicate: str = "skip",
-            progress: Progress | None = None, inspection: FileInspection | None = None) -> Preview:
+            progress: Progress | None = None, inspection: FileInspection | None = None,
+            new_assignments: bool = False) -> Preview:
     """Read and check every row of PATH under MAPPING (guessed when None); nothing is written.
+
+    NEW_ASSIGNMENTS: see ``Preview.new_assignments`` (by default a specialist named in the file is an
+    existing relationship, not a new assignment with a first-contact callback).
 
     PROGRESS(done, total) is called every few thousand rows; returning False cancels
     (ImportCancelled).
@@ -858,7 +895,7 @@ def preview(actor: User, path: str | Path, mapping: dict[int, str] | None = None
     if progress is not None:
         progress(total, total)
     return Preview(inspection.table, inspection.header, inspection.header_line, mapping, rows, blank, on_duplicate,
-                   time.perf_counter() - start)
+                   time.perf_counter() - start, new_assignments)
 
 
 # -- the import ------------------------------------------------------------------------------------
@@ -908,8 +945,10 @@ def _link_tags(links: list[tuple[int, str]]) -> None:
         database.cursor().executemany(sql, chunk)
 
 
-def _assign(actor: User, by_specialist: dict[int, list[int]], now: dt.datetime, move_open: bool) -> None:
-    """Assignment history rows and the one-week first-contact callbacks of customers given to specialists."""
+def _assign(actor: User, by_specialist: dict[int, list[int]], now: dt.datetime, move_open: bool,
+            first_contact: bool = True) -> None:
+    """Assignment history rows and (FIRST_CONTACT) the one-week first-contact callbacks of customers given to
+    specialists."""
     from desktop_cs.services import callbacks
 
     sql = ('INSERT INTO "assignment" ("customer_id", "specialist_id", "assigned_by_id", "assigned_at", "reason") '
@@ -918,7 +957,8 @@ def _assign(actor: User, by_specialist: dict[int, list[int]], now: dt.datetime, 
     for specialist_id, ids in by_specialist.items():
         for chunk in _chunks(ids, BATCH):
             database.cursor().executemany(sql, [(cid, specialist_id, actor.id, stamp, "import") for cid in chunk])
-        callbacks.create_first_contact(actor, ids, specialist_id, now, move_open=move_open)
+        if first_contact:
+            callbacks.create_first_contact(actor, ids, specialist_id, now, move_open=move_open)
 
 
 def _tags_of(ids: list[int]) -> dict[int, list[str]]:
@@ -1062,7 +1102,8 @@ def run_import(actor: User, plan: Preview, progress: Progress | None = None, *, 
                 tags = v[9] or ()
                 batch.append((cid, v[0], customer_search_key(v[0], v[1], v[2], v[3], v[4], list(tags)), v[1], v[2],
                               v[3], v[4], v[5] or "prospect", v[6], v[7] or "import", _stamp(v[11]), specialist,
-                              stamp if specialist else None, v[10] or "", "", 0, stamp, actor.id, stamp, 1))
+                              stamp if specialist and plan.new_assignments else None, v[10] or "", "", 0, stamp,
+                              actor.id, stamp, 1))
                 links += [(cid, t) for t in tags]
                 if specialist:
                     by_specialist.setdefault(specialist, []).append(cid)
@@ -1083,8 +1124,8 @@ def run_import(actor: User, plan: Preview, progress: Progress | None = None, *, 
             reassign = {}
         _link_tags(links)
         if by_specialist:
-            _assign(actor, by_specialist, now, move_open=False)
-        if reassign:
+            _assign(actor, by_specialist, now, move_open=False, first_contact=plan.new_assignments)
+        if reassign:       # an archive customer the file gives to another specialist: a reassignment, now
             _assign(actor, reassign, now, move_open=True)
         report.skipped = sum(1 for r in rows if r.decision == "skip")
         report.refused_rows = [r for r in rows if r.decision == "refuse"]
@@ -1095,6 +1136,7 @@ def run_import(actor: User, plan: Preview, progress: Progress | None = None, *, 
                          details={"file": plan.table.path.name, "kind": plan.table.kind, "created": report.created,
                                   "updated": report.updated, "unchanged": report.unchanged,
                                   "skipped": report.skipped, "refused": report.refused,
+                                  "new_assignments": plan.new_assignments,
                                   "backup": report.backup_path.name if report.backup_path else None})
     report.seconds = time.perf_counter() - work_start
     log.info("import of %s: %s (%.1f s, backup %.1f s, total %.1f s)", plan.table.path.name, report.summary(),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QStandardPaths, Qt, \
     Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QStackedWidget,
                                QStyledItemDelegate, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -282,12 +282,18 @@ class ImportWizard(QDialog):
         dup_row = QHBoxLayout()
         dup_row.addWidget(QLabel(_("Customers already in the archive (same mobile or ID number):")))
         dup_row.addWidget(self.duplicate_combo, 1)
+        self.new_assignments_check = QCheckBox(_("Customers with a specialist in the file are new to that specialist "
+                                                 "(the one-week first contact starts, with a callback)"))
+        self.new_assignments_check.setObjectName("newAssignmentsCheck")
+        self.new_assignments_check.setToolTip(_("Leave it off when the file lists customers your specialists "
+                                                "already look after."))
         layout = QVBoxLayout(page)
         layout.addWidget(explanation(_("Check which field each column goes to; columns set to \"(not imported)\" "
                                        "are left out. The name column is required."), "mappingExplanation"))
         layout.addWidget(self.mapping_table, 1)
         layout.addLayout(saved_row)
         layout.addLayout(dup_row)
+        layout.addWidget(self.new_assignments_check)
         return page
 
     def _preview_page(self) -> QWidget:
@@ -564,10 +570,12 @@ class ImportWizard(QDialog):
             return
         actor, inspection = self.actor, self.inspection
         on_duplicate = self.duplicate_combo.currentData()
+        new_assignments = self.new_assignments_check.isChecked()
         progress = self._progress_callback()
         self._start("preview", lambda: imports.preview(actor, inspection.table.path, mapping,
                                                         on_duplicate=on_duplicate, progress=progress,
-                                                        inspection=inspection), _("Checking every row…"))
+                                                        inspection=inspection, new_assignments=new_assignments),
+                    _("Checking every row…"))
 
     def _previewed(self, plan: imports.Preview) -> None:
         self.plan = plan

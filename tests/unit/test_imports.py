@@ -172,7 +172,9 @@ def test_import_writes_customers_tags_assignments_and_one_audit_entry(tmp_path, 
     assert c.registered_at == dt.datetime(2024, 3, 15)
     assert sorted(t.tag.name for t in c.tag_links) == ["回访", "重要"]
     assert Assignment.select().where(Assignment.reason == "import").count() == 3
-    assert Callback.select().where(Callback.customer == c.id).count() == 1      # the one-week first contact
+    # an existing relationship by default: no "assigned" date, so no one-week first contact and no callback
+    assert c.assigned_at is None and Callback.select().where(Callback.customer == c.id).count() == 0
+    assert not customers.search_page(supervisor, CustomerQuery(not_contacted=True, all_customers=True))
     # found by the archive's search (the search keys were written): pinyin initials and the mobile
     hits = customers.search_page(supervisor, CustomerQuery(text="kh", all_customers=True))
     assert len(hits) == 5
@@ -351,3 +353,30 @@ def test_formula_neutralising_round_trips():
         assert spreadsheets.unneutralise(spreadsheets.neutralise(text)) == text
     assert spreadsheets.neutralise("=1+1") == "'=1+1"
     assert spreadsheets.neutralise("plain") == "plain"
+
+
+def test_new_assignments_start_the_one_week_first_contact(tmp_path, supervisor, specialist):
+    path = files.write_csv(tmp_path / "c.csv", HEADER, [customer_row(i, 专员="spec1") for i in range(1, 4)])
+    plan = imports.preview(supervisor, path, new_assignments=True)
+    imports.run_import(supervisor, plan)
+    c = Customer.get(Customer.mobile == mobile(1))
+    assert c.assigned_to_id == specialist.id and c.assigned_at is not None
+    assert Callback.select().where(Callback.customer == c.id, Callback.assigned_to == specialist.id).count() == 1
+
+
+def test_the_email_shortcut_agrees_with_the_archive_rule():
+    from desktop_cs.services import identity
+    cases = ["a@example.com", "Zhang.San@QQ.COM", "x+tag@163.com", "a@b", "a@localhost", "a@.com", "a@-x.com",
+             "a@x..com", "a..b@x.com", ".a@x.com", "a.@x.com", "a@b@c.com", '"q"@x.com', "张三@例子.中国", "a@例子.中国",
+             "a@x.c0m", "a@[1.2.3.4]", "A@Example.Com", "a" * 65 + "@x.com", "a@" + "x" * 64 + ".com",
+             "a@example.test", "a@x.invalid", "a@x.local", "user@mail.sina.com.cn", " spaced@x.com ",
+             "ｆｕｌｌ@ｗｉｄｔｈ.com", "a@x.com.", "a@_x.com", "a b@x.com", "a@x_y.com", "a@com"]
+
+    def outcome(fn, text):
+        try:
+            return "ok", fn(text)
+        except ValidationError as exc:
+            return "refused", exc.message
+
+    for text in cases:
+        assert outcome(imports.normalize_email, text) == outcome(identity.normalize_email, text), text
