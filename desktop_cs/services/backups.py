@@ -711,7 +711,10 @@ def restore_database(source: str | os.PathLike, passphrase: str | None = None, *
             log.warning("the database could not be backed up before the restore (%s): moving it aside", exc)
         dbmod.close_database()
         if before is None and path.exists():
-            aside = _move_aside(path)
+            try:
+                aside = _move_aside(path)
+            except OSError as exc:     # e.g. Windows: another window still has the file open
+                log.warning("the damaged database could not be moved aside (%s): restoring over it", exc)
         src = sqlite3.connect(plain.absolute().as_uri() + "?mode=ro", uri=True)
         try:
             dest = sqlite3.connect(str(path), timeout=dbmod.BUSY_TIMEOUT_MS / 1000)

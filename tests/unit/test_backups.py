@@ -273,3 +273,18 @@ def test_restore_over_a_database_too_damaged_to_sign_in(demo):
     result = backups.restore_as("supervisor", "demo1234", good.path)
     assert result.moved_aside is not None and result.moved_aside.exists()
     assert Customer.select().count() == 25 and backups.startup_check().ok
+
+
+def test_a_database_is_backed_up_and_checked_before_it_migrates(supervisor, monkeypatch):
+    from types import SimpleNamespace
+
+    from desktop_cs.models import migrations
+    step = migrations.Migration(migrations.latest_version() + 1, "test step",
+                                SimpleNamespace(statements=lambda kind: ["CREATE TABLE test_step (a INTEGER)"]))
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, step])
+    dbmod.close_database()
+    app_database.open_app_database()
+    made = [b for b in backups.list_backups() if b.reason == "before-migration"]
+    assert len(made) == 1 and made[0].checked == "quick"
+    assert made[0].schema_version == step.version - 1
+    assert "test_step" in database.get_tables()
