@@ -44,6 +44,10 @@ class BenchError(Exception):
     """A benchmark could not measure (the program failed, timed out or printed nothing)."""
 
 
+class BenchSkipped(Exception):
+    """A benchmark cannot run here for a reason that is not a failure (e.g. no packaged build); the message says why."""
+
+
 @dataclass
 class Result:
     """One figure: VALUE in UNIT, against an optional BASELINE measured in the same run, and a TARGET.
@@ -60,6 +64,7 @@ class Result:
     target_on: str = "value"
     higher_is_better: bool = False
     note: str = ""
+    skipped: bool = False
 
     @property
     def ratio(self) -> float | None:
@@ -69,7 +74,9 @@ class Result:
 
     @property
     def ok(self) -> bool | None:
-        """True or False against the target; None without a target; False when nothing was measured."""
+        """True or False against the target; None without a target or when skipped; False when nothing was measured."""
+        if self.skipped:
+            return None
         if self.value is None:
             return False
         if self.target is None:
@@ -295,6 +302,10 @@ def run(benchmarks: list[Benchmark], ctx: Context) -> list[Result]:
         print(f"bench: {bench.name} ...", file=sys.stderr, flush=True)
         try:
             produced = bench.fn(ctx)
+        except BenchSkipped as exc:
+            print(f"bench: {bench.name} skipped: {exc}", file=sys.stderr, flush=True)
+            results.append(Result(bench.name, None, "", note=str(exc), skipped=True))
+            continue
         except Exception as exc:   # one broken figure must not hide the others
             detail = str(exc) if isinstance(exc, BenchError) else traceback.format_exc()
             print(f"bench: {bench.name} failed: {detail}", file=sys.stderr, flush=True)
@@ -326,7 +337,7 @@ def format_table(results: list[Result]) -> str:
     """The results as an aligned text table: figure, value, unit, baseline, ratio, target, ok."""
     header = ("figure", "value", "unit", "baseline", "ratio", "target", "ok")
     rows = [(r.name, _number(r.value), r.unit or "-", _number(r.baseline), _number(r.ratio), _target(r),
-             {True: "yes", False: "NO", None: "-"}[r.ok]) for r in results]
+             "skipped" if r.skipped else {True: "yes", False: "NO", None: "-"}[r.ok]) for r in results]
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     right = {1, 3, 4}
 
@@ -347,7 +358,8 @@ def write_json(results: list[Result], path: Path) -> None:
 
 
 def main(argv: list[str] | None = None, registry: Registry | None = None, ctx: Context | None = None) -> int:
-    """Run the selected benchmarks, print the table, write the JSON; exit 1 when a benchmark failed to run.
+    """Run the selected benchmarks, print the table, write the JSON; exit 1 when a benchmark failed to run
+    (a skipped one, which says why, does not count).
 
     With ``--strict``, a figure that misses its target also gives exit code 1.
     """
@@ -375,7 +387,7 @@ def main(argv: list[str] | None = None, registry: Registry | None = None, ctx: C
     print(format_table(results))
     if args.json:
         write_json(results, Path(args.json))
-    if any(r.value is None for r in results):
+    if any(r.value is None and not r.skipped for r in results):
         return 1
     if args.strict and any(r.ok is False for r in results):
         return 1
