@@ -21,6 +21,16 @@ run() { env $(env | sed -n 's/^\(DESKTOP_CS_[A-Z_]*\)=.*/-u \1/p') QT_QPA_PLATFO
 if [ "${1:-}" != "--skip-setup" ]; then
   bash scripts/setup.sh --dev
 fi
+# PyInstaller reads and writes executables with binutils (objdump, objcopy); check_bundle.py uses readelf
+if ! command -v objcopy >/dev/null || ! command -v objdump >/dev/null || ! command -v readelf >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing binutils (PyInstaller needs objdump and objcopy)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils >/dev/null \
+      || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils >/dev/null; }
+  else
+    fail "binutils is missing: sudo apt-get install -y binutils"
+  fi
+fi
 
 echo "== building $BUNDLE with PyInstaller"
 t0=$(date +%s)
