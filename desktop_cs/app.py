@@ -229,11 +229,11 @@ def run_gui(login: str | None = None, password: str | None = None, *, language: 
                 return 0
 
         from desktop_cs.views.main_window import MainWindow
-        window = MainWindow(user)
+        window = MainWindow(user, lazy_tabs=True)
         _watch_first_screen(window)
         window.show()
         # points past their validity are written off at every start, off the UI thread, after the first paint
-        QTimer.singleShot(0, window.points_tab.expire_in_background)
+        QTimer.singleShot(0, lambda: window.points_tab.expire_in_background())
         # the quick_check of the database and the automatic backups: off the UI thread, after the first paint
         QTimer.singleShot(0, window.data_actions.start)
         log.info("signed in as %s", user.login)

@@ -26,6 +26,22 @@ def data_dir(tmp_path, monkeypatch):
     i18n.set_language("zh_CN")
 
 
+@pytest.fixture(autouse=True)
+def no_widget_outlives_its_test():
+    """Windows and tabs left by a test are deleted, so they stop listening to the app-wide signals."""
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+
+
 @pytest.fixture
 def db(data_dir):
     """A fresh database in the test's data folder, migrated to the latest version."""

@@ -1,20 +1,17 @@
 """The main window: the four working areas as tabs, the menus, and the signed-in user in the status bar."""
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtCore import QByteArray, QTimer, QUrl
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QWidget
 
 from desktop_cs import paths, settings
 from desktop_cs.i18n import N_, _
 from desktop_cs.services import team_settings, users
 from desktop_cs.views.common.events import events
-from desktop_cs.views.callbacks.callbacks_tab import CallbackScheduleTab
-from desktop_cs.views.complaints.complaints_tab import ComplaintLogTab
-from desktop_cs.views.customers.archive_tab import CustomerArchiveTab
-from desktop_cs.views.points.points_tab import PointsTab
 
 if TYPE_CHECKING:
     from desktop_cs.models import User
@@ -31,27 +28,35 @@ GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
 TAB_KEY = "main_window/tab"
 
+#: how long after the window is built the other tabs start being built (the first paint comes first)
+LAZY_TAB_DELAY_MS = 300
+
 DEFAULT_WIDTH = 1200
 DEFAULT_HEIGHT = 720
 
 
-def _placeholder(object_name: str) -> QWidget:
-    """A tab whose real content is not built yet: one plain, centred line."""
+#: objectName -> (module, class) of each working area; imported when the tab is first built
+TAB_CLASSES: dict[str, tuple[str, str]] = {
+    "customersTab": ("desktop_cs.views.customers.archive_tab", "CustomerArchiveTab"),
+    "callbacksTab": ("desktop_cs.views.callbacks.callbacks_tab", "CallbackScheduleTab"),
+    "complaintsTab": ("desktop_cs.views.complaints.complaints_tab", "ComplaintLogTab"),
+    "pointsTab": ("desktop_cs.views.points.points_tab", "PointsTab"),
+}
+
+
+def _pending(object_name: str) -> QWidget:
+    """The empty page a tab shows for the moment before it is built."""
     page = QWidget()
-    page.setObjectName(object_name)
-    label = QLabel(_("This area is not available yet."))
-    label.setObjectName(object_name.removesuffix("Tab") + "Placeholder")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    layout = QVBoxLayout(page)
-    layout.addWidget(label)
+    page.setObjectName(object_name.removesuffix("Tab") + "Pending")
     return page
 
 
 class MainWindow(QMainWindow):
     """The window a signed-in user works in."""
 
-    def __init__(self, user: User, parent: QWidget | None = None):
+    def __init__(self, user: User, parent: QWidget | None = None, *, lazy_tabs: bool = False):
+        """LAZY_TABS: build only the current tab now and the others after the window is painted
+        (the start-up path); without it every tab is built at once (tests, the smoke check)."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.user = user
@@ -65,17 +70,9 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
-        self.customers_tab = CustomerArchiveTab(user)
-        self.customers_tab.setObjectName("customersTab")
-        self.points_tab = PointsTab(user)         # objectName pointsTab
-        built = {"customersTab": self.customers_tab, "pointsTab": self.points_tab}
-        self.callbacks_tab = CallbackScheduleTab(user)     # objectName callbacksTab
-        built["callbacksTab"] = self.callbacks_tab
-        self.complaints_tab = ComplaintLogTab(user)       # objectName complaintsTab
-        built["complaintsTab"] = self.complaints_tab
+        self._built: dict[str, QWidget] = {}
         for object_name, tab_title in TABS:
-            page = built.get(object_name) or _placeholder(object_name)
-            self.tabs.addTab(page, _(tab_title))
+            self.tabs.addTab(_pending(object_name), _(tab_title))
         self.setCentralWidget(self.tabs)
 
         self._build_menus()
@@ -85,28 +82,92 @@ class MainWindow(QMainWindow):
             name=user.display_name, role=users.role_label(user.role)))
         self.user_label.setObjectName("userStatusLabel")
         self.statusBar().addPermanentWidget(self.user_label)
-        self.match_count_label = self.customers_tab.count_label     # objectName matchCountLabel
-        self.statusBar().addWidget(self.match_count_label)
+        self.match_count_label = QLabel()
         # the callback counts: a click opens My day
         self.callbacks_status = QPushButton()
         self.callbacks_status.setObjectName("callbacksStatusButton")
         self.callbacks_status.setFlat(True)
         self.callbacks_status.setToolTip(_("Callbacks due today / overdue: open My day"))
         self.callbacks_status.clicked.connect(lambda: self.tabs.setCurrentWidget(self.callbacks_tab))
+        self.callbacks_status.hide()
         self.statusBar().addPermanentWidget(self.callbacks_status)
-        self.callbacks_tab.countsChanged.connect(self._callback_counts)
-        self._callback_counts(*self.callbacks_tab.counts)
-        self.tabs.currentChanged.connect(self._tab_changed)
         events().openCustomer.connect(self._open_customer)
-        # complaints: overdue promised replies on the tab title, reminders in the status bar
-        self.complaints_tab.countsChanged.connect(self._complaint_counts)
-        self.complaints_tab.notice.connect(lambda text: self.statusBar().showMessage(text.replace("\n", " · "),
-                                                                                    30000))
-        self._complaint_counts(*self.complaints_tab.counts)
         from desktop_cs.views.complaints.signals import complaint_events
-        complaint_events().openComplaint.connect(lambda _id: self.tabs.setCurrentWidget(self.complaints_tab))
+        complaint_events().openComplaint.connect(self._show_complaints)
 
         self._restore_layout()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._tab_changed(self.tabs.currentIndex())      # builds the current tab, checks its View action
+        if lazy_tabs:
+            # after the first paint (a zero timer could run before it), one tab per turn of the loop
+            QTimer.singleShot(LAZY_TAB_DELAY_MS, self._build_next_tab)
+        else:
+            for object_name, _title in TABS:
+                self._tab(object_name)
+
+    # -- tabs, built when first needed -----------------------------------------------------------
+    def _tab(self, object_name: str) -> QWidget:
+        """The working area OBJECT_NAME, built (and swapped in for its placeholder) on first use."""
+        tab = self._built.get(object_name)
+        if tab is not None:
+            return tab
+        module, class_name = TAB_CLASSES[object_name]
+        tab = getattr(importlib.import_module(module), class_name)(self.user)
+        tab.setObjectName(object_name)
+        self._built[object_name] = tab
+        index = [name for name, _title in TABS].index(object_name)
+        current = self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)
+        old = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, tab, _(TABS[index][1]))
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        old.deleteLater()
+        getattr(self, f"_wire_{object_name}")(tab)
+        return tab
+
+    def _build_next_tab(self) -> None:
+        """After the first paint: build one more tab per turn of the event loop (the window stays live)."""
+        for object_name, _title in TABS:
+            if object_name not in self._built:
+                self._tab(object_name)
+                QTimer.singleShot(0, self._build_next_tab)
+                return
+
+    def _wire_customersTab(self, tab: QWidget) -> None:  # noqa: N802 - named after the objectName
+        self.statusBar().removeWidget(self.match_count_label)
+        self.match_count_label = tab.count_label     # objectName matchCountLabel
+        self.statusBar().addWidget(self.match_count_label)
+        self.match_count_label.setVisible(self.tabs.currentWidget() is tab)
+
+    def _wire_callbacksTab(self, tab: QWidget) -> None:  # noqa: N802
+        tab.countsChanged.connect(self._callback_counts)
+        self._callback_counts(*tab.counts)
+
+    def _wire_complaintsTab(self, tab: QWidget) -> None:  # noqa: N802
+        tab.countsChanged.connect(self._complaint_counts)
+        tab.notice.connect(lambda text: self.statusBar().showMessage(text.replace("\n", " · "), 30000))
+        self._complaint_counts(*tab.counts)
+
+    def _wire_pointsTab(self, tab: QWidget) -> None:  # noqa: N802
+        pass
+
+    @property
+    def customers_tab(self):
+        return self._tab("customersTab")
+
+    @property
+    def callbacks_tab(self):
+        return self._tab("callbacksTab")
+
+    @property
+    def complaints_tab(self):
+        return self._tab("complaintsTab")
+
+    @property
+    def points_tab(self):
+        return self._tab("pointsTab")
 
     # -- menus ---------------------------------------------------------------------------------
     def _action(self, text: str, object_name: str, slot, shortcut: str | None = None) -> QAction:
@@ -165,6 +226,22 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.about_action)
 
+    def _stop_listening(self) -> None:
+        """A closed window (switching user, tests) no longer answers the app-wide signals."""
+        if not getattr(self, "_listening", True):
+            return
+        self._listening = False
+        from desktop_cs.views.complaints.signals import complaint_events
+        for signal, slot in ((events().openCustomer, self._open_customer),
+                             (complaint_events().openComplaint, self._show_complaints)):
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
+
+    def _show_complaints(self, _complaint_id: int) -> None:
+        self.tabs.setCurrentWidget(self.complaints_tab)     # the tab itself shows the complaint
+
     def _open_customer(self, _customer_id: int) -> None:
         self.tabs.setCurrentWidget(self.customers_tab)     # the tab itself shows the customer
 
@@ -193,10 +270,13 @@ class MainWindow(QMainWindow):
         return complaint_id
 
     def _tab_changed(self, index: int) -> None:
+        if 0 <= index < len(TABS):
+            self._tab(TABS[index][0])
         actions = self.tab_actions.actions()
         if 0 <= index < len(actions):
             actions[index].setChecked(True)
-        self.match_count_label.setVisible(self.tabs.widget(index) is self.customers_tab)
+        self.match_count_label.setVisible(self._built.get("customersTab") is not None
+                                          and self.tabs.widget(index) is self._built["customersTab"])
 
     # -- menu commands (dialogs are imported when first used, to keep the start fast) ----------
     def show_settings(self) -> None:
@@ -258,8 +338,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_layout()
-        self.customers_tab.shutdown()
-        self.callbacks_tab.shutdown()
-        self.points_tab.shutdown()
-        self.complaints_tab.shutdown()
+        self._stop_listening()
+        for tab in self._built.values():
+            tab.shutdown()
         super().closeEvent(event)
