@@ -100,11 +100,10 @@ def licence_files(part: Part) -> list[Path]:
     found = [paths.resources_dir() / rel for rel in part.resource_licences]
     for name in part.distributions:
         try:
-            files = metadata.distribution(name).files or []
+            dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
             continue
-        dist = metadata.distribution(name)
-        for file in files:
+        for file in dist.files or []:
             parts = file.parts
             if any(p.endswith((".dist-info", ".egg-info")) for p in parts[:-1]) and (
                     "licenses" in parts or parts[-1].upper().startswith(("LICENSE", "LICENCE", "COPYING"))):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QLocale, QUrl, qVersion
+from PySide6.QtCore import QLibraryInfo, QLocale, QUrl, qVersion
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLayout, QLabel, QTextBrowser,
                                QVBoxLayout, QWidget)
 
@@ -48,8 +48,6 @@ def _part_html(part: third_party.Part, heading: str, notes: list[str], links: st
 
 def licences_html() -> str:
     """The licence notices of the parts shipped with the program, as HTML (the list is desktop_cs.third_party)."""
-    from PySide6.QtCore import QLibraryInfo
-
     e = html.escape
     qt_notice = _("This program uses the Qt libraries under the GNU Lesser General Public License version 3. "
                   "You may replace them with your own build of the same version; the source code is available "
