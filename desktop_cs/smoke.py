@@ -57,16 +57,17 @@ def library_problems(temp: Path) -> list[str]:
     def spreadsheets() -> bool:
         import io
 
-        import defusedxml  # noqa: F401 - openpyxl parses through it
+        import defusedxml.ElementTree as safe_xml   # openpyxl parses through it when installed
         import openpyxl
-        import xlrd  # noqa: F401
+        import xlrd
 
         book = openpyxl.Workbook()
         book.active.append(["张三", 1])
         buffer = io.BytesIO()
         book.save(buffer)
         buffer.seek(0)
-        return next(openpyxl.load_workbook(buffer, read_only=True).active.values) == ("张三", 1)
+        return (next(openpyxl.load_workbook(buffer, read_only=True).active.values) == ("张三", 1)
+                and safe_xml.fromstring("<a>1</a>").text == "1" and callable(xlrd.open_workbook))
 
     _check(problems, "openpyxl/xlrd/defusedxml", spreadsheets)
     return problems

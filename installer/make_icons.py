@@ -64,7 +64,7 @@ def main() -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtSvg import QSvgRenderer
 
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])   # noqa: F841 - needed for QImage/QPainter
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])   # QImage and QPainter need it
     renderer = QSvgRenderer(str(SOURCE))
     if not renderer.isValid():
         print(f"make_icons: {SOURCE} is not a valid SVG", file=sys.stderr)
@@ -75,6 +75,7 @@ def main() -> int:
     (ICONS / WINDOW_ICON).write_bytes(pngs[WINDOW_ICON_SIZE])
     (ICONS / "app.ico").write_bytes(ico_bytes({s: pngs[s] for s in ICO_SIZES}))
     print(f"make_icons: wrote {len(SIZES)} PNG sizes, {WINDOW_ICON} and app.ico into {ICONS}")
+    app.quit()
     return 0
 
 
