@@ -28,6 +28,8 @@ TARGET_LIBRARIES = {
 }
 #: linked only by the Wayland platform plugin; every Wayland desktop has them (X11 and offscreen do not need them)
 WAYLAND_ONLY = {"libwayland-cursor.so.0", "libwayland-egl.so.1"}
+#: linked only by Qt's CUPS print plugin: the PC's own libcups2, present wherever CUPS (printing) is installed
+PRINTING_ONLY = {"libcups.so.2"}
 #: Debian packages of a bare target: glibc and libgl1 libegl1 with their dependencies (apt-cache depends --recurse)
 TARGET_PACKAGES = ("libc6", "libgcc-s1", "libstdc++6", "zlib1g", "libglvnd0", "libgl1", "libglx0", "libglx-mesa0",
                    "libegl1", "libegl-mesa0", "libgbm1", "libglapi-mesa", "libdrm2", "libx11-6", "libx11-xcb1",
@@ -70,12 +72,15 @@ def check_libs(bundle: Path) -> int:
         return SKIPPED
     inside = {p.name for p in bundle.rglob("*") if p.is_file() or p.is_symlink()}
     outside = sorted(set(needed) - inside)
-    missing = [name for name in outside if name not in TARGET_LIBRARIES | WAYLAND_ONLY]
+    missing = [name for name in outside if name not in TARGET_LIBRARIES | WAYLAND_ONLY | PRINTING_ONLY]
     print(f"check_bundle: {len(needed)} libraries linked; from the target system: "
           f"{', '.join(n for n in outside if n not in missing)}")
     wayland = [n for n in outside if n in WAYLAND_ONLY]
     if wayland:
         print(f"check_bundle: for Wayland sessions only (present on Wayland desktops): {', '.join(wayland)}")
+    printing = [n for n in outside if n in PRINTING_ONLY]
+    if printing:
+        print(f"check_bundle: for printing only (the PC's CUPS): {', '.join(printing)}")
     if missing:
         for name in missing:
             print(f"check_bundle: MISSING {name}, linked by {', '.join(sorted(needed[name])[:3])}")

@@ -24,7 +24,7 @@ ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 #: the spec's helpers and tables (the spec itself only runs inside PyInstaller)
 _SPEC_NAMES = {"NAME", "RESOURCE_SKIP_SUFFIXES", "resource_files", "OPENCC_CONFIGS", "opencc_files", "OPENCC_DATA",
                "OPENCC_KEEP", "EXCLUDES", "DROP_QT_LIBRARIES", "DROP_PLUGIN_FOLDERS", "DROP_PLUGINS",
-               "KEEP_QT_TRANSLATIONS", "_stem", "keep"}
+               "KEEP_QT_TRANSLATIONS", "DROP_SYSTEM_LIBRARIES", "_stem", "keep"}
 
 
 def _spec(windows: bool = False) -> dict:
@@ -118,6 +118,7 @@ def test_spec_keeps_the_qt_parts_the_program_uses(windows):
         if code != "en":
             assert keep(f"{translations}/qtbase_{code}.qm")
     assert not keep(f"{translations}/qtbase_de.qm")
+    assert keep("libcups.so.2") == windows      # Linux: the PC's own libcups serves Qt's CUPS plugin
     assert keep("resources/translations/zh_CN/LC_MESSAGES/desktop_cs.mo")
 
 
