@@ -35,7 +35,7 @@ from desktop_cs.i18n import _
 from desktop_cs.models import User, database
 from desktop_cs.models import db as dbmod
 from desktop_cs.services import backup_crypto
-from desktop_cs.services.errors import FormErrors, ServiceError, ValidationError
+from desktop_cs.services.errors import Conflict, FormErrors, ServiceError, ValidationError
 from desktop_cs.services.permissions import BACKUP_RESTORE, REPORTS, action
 
 log = logging.getLogger(__name__)
@@ -320,12 +320,29 @@ def _bound_sqlite() -> pw.SqliteDatabase:
     return obj
 
 
+#: how long a backup or restore waits for another writer (another window, another PC) before it gives up
+LOCK_WAIT_SECONDS = 15.0
+
+
+def _deadline(seconds: float = LOCK_WAIT_SECONDS) -> Callable[[int, int, int], None]:
+    """A progress callback for ``Connection.backup``: Python retries a busy step forever; this gives up instead."""
+    end = time.monotonic() + seconds
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > end:
+            raise BackupFailed(_("Another window or PC kept the database busy for {n} seconds. Try again when "
+                                 "it has finished saving (or close the other windows of the program).").format(
+                n=int(seconds)))
+
+    return progress
+
+
 def online_copy(source: pw.SqliteDatabase | sqlite3.Connection, target: Path) -> None:
     """Copy SOURCE into the new file TARGET with the online backup API, as a single file (rollback journal)."""
     connection = source if isinstance(source, sqlite3.Connection) else source.connection()
     dest = sqlite3.connect(str(target))
     try:
-        connection.backup(dest)
+        connection.backup(dest, progress=_deadline())
         dest.execute("PRAGMA journal_mode=DELETE")
     finally:
         dest.close()
@@ -696,6 +713,8 @@ def restore_database(source: str | os.PathLike, passphrase: str | None = None, *
     start = time.perf_counter()
     source = Path(source)
     path = Path(path or dbmod.sqlite_path() or paths.database_path())
+    if database.obj is not None and not database.is_closed() and database.in_transaction():
+        raise Conflict(_("A restore cannot run in the middle of another change: finish it first."))
     with _plain_copy(source, passphrase) as plain:
         details = _details(source, plain, plain != source)
         if not details.ok:
@@ -719,10 +738,13 @@ def restore_database(source: str | os.PathLike, passphrase: str | None = None, *
         try:
             dest = sqlite3.connect(str(path), timeout=dbmod.BUSY_TIMEOUT_MS / 1000)
             try:
-                src.backup(dest)
+                src.backup(dest, progress=_deadline())
             finally:
                 dest.close()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, BackupFailed) as exc:
+            app_database.open_app_database(path)       # the database as it was: the copy is all or nothing
+            if isinstance(exc, BackupFailed):
+                raise
             raise BackupFailed(_("The backup could not be put in place: {error}").format(error=exc)) from exc
         finally:
             src.close()
