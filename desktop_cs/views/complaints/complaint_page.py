@@ -307,7 +307,7 @@ class ComplaintPage(QWidget):
         self.flags_label.setText(" · ".join(flags))
         v = self.values
         v["customer"].setText(" ".join(p for p in (d.customer, d.caller if d.caller != d.customer else "") if p))
-        v["channel"].setText(f"{d.channel} · {_('received')} {_when(d.received_at)}")
+        v["channel"].setText(_("{channel} · received {when}").format(channel=d.channel, when=_when(d.received_at)))
         v["category"].setText(d.category + (_(" (about {name})").format(name=d.about_user) if d.about_user else ""))
         v["severity"].setText(d.severity)
         v["status"].setText(d.status)
