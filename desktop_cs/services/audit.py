@@ -58,6 +58,13 @@ ACTION_LABELS: dict[str, str] = {
     "points_adjustment_approved": N_("Points adjustment approved"),
     "points_adjustment_rejected": N_("Points adjustment rejected"), "points_rule_changed": N_("Points rule changed"),
     "demo_data_generated": N_("Demo data generated"),
+    "first_contacts_created": N_("First-contact callbacks created"),
+    "complaint_category_saved": N_("Complaint category saved"), "root_cause_saved": N_("Root cause saved"),
+    "severity_target_saved": N_("Complaint deadlines saved"),
+    "print": N_("Printed"), "print_full_values": N_("Printed with full numbers"),
+    "data_exported": N_("Data exported"), "customers_imported": N_("Customers imported"),
+    "backup_made": N_("Backup made"), "backup_settings_changed": N_("Backup settings changed"),
+    "database_restored": N_("Database restored from a backup"),
 }
 
 

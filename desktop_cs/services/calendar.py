@@ -366,19 +366,25 @@ def save_override(actor: User, day: dt.date, is_workday: bool, note: str = "") -
     if len(note) > 64:
         raise ValidationError(_("The note is too long (64 characters at most)."), "note")
     with database.atomic():
+        old = CalendarOverride.get_or_none(CalendarOverride.day == day)
         CalendarOverride.insert(day=day, is_workday=bool(is_workday), note=note).on_conflict(
             conflict_target=[CalendarOverride.day],
             update={CalendarOverride.is_workday: bool(is_workday), CalendarOverride.note: note}).execute()
         audit.record(actor, "calendar_override_saved", entity="calendar", summary=day.isoformat(),
-                     details={"is_workday": bool(is_workday), "note": note})
+                     details={"is_workday": bool(is_workday), "note": note,
+                              "changes": {"is_workday": [bool(old.is_workday) if old else None, bool(is_workday)],
+                                          "note": [old.note if old else None, note]}})
 
 
 @action("calendar.delete_override", EDIT_SETTINGS)
 def delete_override(actor: User, day: dt.date) -> None:
     """Remove an override; the library's answer applies to that day again."""
     with database.atomic():
+        old = CalendarOverride.get_or_none(CalendarOverride.day == day)
         CalendarOverride.delete().where(CalendarOverride.day == day).execute()
-        audit.record(actor, "calendar_override_deleted", entity="calendar", summary=day.isoformat())
+        audit.record(actor, "calendar_override_deleted", entity="calendar", summary=day.isoformat(),
+                     details={"changes": {"is_workday": [bool(old.is_workday) if old else None, None],
+                                          "note": [old.note if old else None, None]}})
 
 
 def library_day_kind(day: dt.date) -> tuple[bool, str]:

@@ -903,12 +903,13 @@ def create_first_contact(actor: User | None, customer_ids: list[int], specialist
         return 0
     rule = _rule("assignment")
     cal = workcal.snapshot() if rule else None
-    written = 0
+    written = superseded = 0
     stamp = _stamp(assigned_at)
     for start in range(0, len(customer_ids), 500):
         chunk = customer_ids[start:start + 500]
-        Callback.update(status="cancelled", version=Callback.version + 1,
-                        notes=Callback.notes.concat(_("(replaced: the customer was reassigned)"))).where(
+        superseded += Callback.update(
+            status="cancelled", version=Callback.version + 1,
+            notes=Callback.notes.concat(_("(replaced: the customer was reassigned)"))).where(
             Callback.customer.in_(chunk) & (Callback.status == "open") & Callback.trigger_key.startswith("assign:")
             & (Callback.assigned_to != specialist_id)).execute()
         if move_open:
@@ -935,6 +936,12 @@ def create_first_contact(actor: User | None, customer_ids: list[int], specialist
                          "triggered_at": assigned_at, "trigger_key": f"assign:{cid}:{specialist_id}:{stamp}", "rule": rule.id,
                          "created_at": assigned_at, "created_by": actor.id if actor else None})
         written += _insert_rows(rows)
+    if written or superseded:      # one entry per batch (the assignments are audited one by one)
+        audit.record(actor, "first_contacts_created", entity="callback",
+                     customer_id=customer_ids[0] if len(customer_ids) == 1 else None,
+                     summary=str(written), details={"created": written, "superseded": superseded,
+                                                    "specialist": specialist_id,
+                                                    "customers": len(customer_ids)})
     return written
 
 

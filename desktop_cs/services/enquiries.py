@@ -44,12 +44,19 @@ def save_topic(actor: User, topic_id: int | None, name: str, sort_order: int = 0
             clash = clash.where(EnquiryTopic.id != topic_id)
         if clash.exists():
             raise ValidationError(_("This topic exists already."), "name")
+        new = {"name": name, "sort_order": sort_order, "active": bool(active)}
         if topic_id:
+            old = EnquiryTopic.get_or_none(EnquiryTopic.id == topic_id)
+            if old is None:
+                raise ValidationError(_("This topic does not exist any more."), "name")
+            changes = {k: [getattr(old, k), v] for k, v in new.items() if getattr(old, k) != v}
             EnquiryTopic.update(name=name, sort_order=sort_order, active=active).where(
                 EnquiryTopic.id == topic_id).execute()
         else:
             topic_id = EnquiryTopic.create(name=name, sort_order=sort_order, active=active).id
-        audit.record(actor, "enquiry_topic_saved", entity="enquiry_topic", entity_id=topic_id, summary=name)
+            changes = {k: [None, v] for k, v in new.items()}
+        audit.record(actor, "enquiry_topic_saved", entity="enquiry_topic", entity_id=topic_id, summary=name,
+                     details={"changes": changes})
         return topic_id
 
 

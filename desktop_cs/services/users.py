@@ -202,6 +202,18 @@ def get_by_login(login: str) -> User | None:
     return User.get_or_none(User.login == login)
 
 
+#: the session events a window reports (the sign-in itself is logged by ``authenticate``)
+SESSION_EVENTS = ("sign_out", "screen_locked")
+
+
+@action("users.note_session", WORK_OWN)
+def note_session(actor: User, event: str) -> None:
+    """Log the end of ACTOR's session (quit or switch user) or the screen locked after being idle."""
+    if event not in SESSION_EVENTS:
+        raise ValidationError(_("Unknown session event: {event}").format(event=event), "event")
+    audit.record(actor, event, entity="user", entity_id=actor.id)
+
+
 # -- managing accounts (supervisors) ----------------------------------------------------------------
 
 @dataclass

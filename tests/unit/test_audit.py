@@ -105,3 +105,37 @@ def test_search_filters_pages_and_is_for_supervisors(supervisor, specialist):
         audit.search(specialist, audit.AuditQuery())
     with pytest.raises(PermissionDenied):
         audit.filter_choices(specialist)
+
+
+def test_setting_edits_are_logged_before_and_after(supervisor):
+    import json
+
+    from desktop_cs.services import calendar, enquiries
+    day = dt.date(2026, 12, 31)
+    calendar.save_override(supervisor, day, False, "公司假日")
+    calendar.save_override(supervisor, day, True, "补班")
+    calendar.delete_override(supervisor, day)
+    saved = [json.loads(e.details)["changes"] for e in AuditEntry.select().where(
+        AuditEntry.action == "calendar_override_saved").order_by(AuditEntry.id)]
+    assert saved[1] == {"is_workday": [False, True], "note": ["公司假日", "补班"]}
+    deleted = json.loads(AuditEntry.get(AuditEntry.action == "calendar_override_deleted").details)
+    assert deleted["changes"]["note"] == ["补班", None]
+    topic = enquiries.save_topic(supervisor, None, "理财咨询", 9)
+    enquiries.save_topic(supervisor, topic, "理财产品", 9)
+    last = AuditEntry.select().where(AuditEntry.action == "enquiry_topic_saved").order_by(AuditEntry.id.desc()).get()
+    assert json.loads(last.details)["changes"] == {"name": ["理财咨询", "理财产品"]}
+
+
+def test_first_contacts_and_session_events_are_logged(supervisor, specialist):
+    from desktop_cs.services import assignment, customers, users
+    from desktop_cs.services.customers import CustomerInput
+    cid = customers.create_customer(supervisor, CustomerInput(name="张三"))
+    assignment.assign(supervisor, [cid], specialist.id)
+    entry = AuditEntry.get(AuditEntry.action == "first_contacts_created")
+    assert entry.customer_id == cid and '"created":1' in entry.details
+    users.note_session(specialist, "screen_locked")
+    users.note_session(specialist, "sign_out")
+    assert [e.action for e in AuditEntry.select().order_by(AuditEntry.id.desc()).limit(2)] == [
+        "sign_out", "screen_locked"]
+    with pytest.raises(Exception):
+        users.note_session(specialist, "anything")

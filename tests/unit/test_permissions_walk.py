@@ -292,6 +292,7 @@ FACTORIES: dict[str, Callable[[World], Call]] = {
     "users.deactivate": lambda w: A(w.other.id),
     "users.get": lambda w: A(w.other.id),
     "users.list": lambda w: A(),
+    "users.note_session": lambda w: A("screen_locked"),
     "users.reactivate": lambda w: A(w.other.id),
     "users.reset_password": lambda w: A(w.other.id, "temp-pass-123"),
     "users.update": lambda w: A(w.other.id, "赵专员", "supervisor"),
