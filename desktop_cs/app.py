@@ -228,8 +228,9 @@ def run_gui(login: str | None = None, password: str | None = None, *, language: 
             if dialog.exec() != ChangePasswordDialog.DialogCode.Accepted:
                 return 0
 
-        from desktop_cs.views.main_window import MainWindow
-        window = MainWindow(user, lazy_tabs=True)
+        from desktop_cs.views.session import Session
+        session = Session(background=True)      # File → Switch user / the idle lock: a fresh window each
+        window = session.open(user, lazy_tabs=True)
         _watch_first_screen(window)
         window.show()
         # points past their validity are written off at every start, off the UI thread, after the first paint
@@ -238,12 +239,13 @@ def run_gui(login: str | None = None, password: str | None = None, *, language: 
         QTimer.singleShot(0, window.data_actions.start)
         log.info("signed in as %s", user.login)
         code = app.exec()
+        window = session.window or window         # whoever was signed in last
         window.data_actions.backup_on_exit()       # if data changed (quick_check; errors only logged)
         from desktop_cs.views.data_actions import RESTART_EXIT_CODE
         if code == RESTART_EXIT_CODE:              # a backup was restored: sign in again on the restored data
             window.close()
             window.deleteLater()
-            return run_gui(user.login)
+            return run_gui(window.user.login)
         return code
     finally:
         database.close_app_database()

@@ -1,4 +1,4 @@
-"""Per-PC preferences (language, window layout) in settings.ini inside the data folder, via QSettings."""
+"""Per-PC preferences (language, window layout, idle lock) in settings.ini inside the data folder, via QSettings."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
@@ -6,6 +6,11 @@ from PySide6.QtCore import QSettings
 from desktop_cs import paths
 
 LANGUAGE = "ui/language"
+IDLE_LOCK_MINUTES = "security/idle_lock_minutes"
+#: the screen locks after this many minutes without use, unless the PC's settings say otherwise
+DEFAULT_IDLE_LOCK_MINUTES = 10
+MIN_IDLE_LOCK_MINUTES = 1
+MAX_IDLE_LOCK_MINUTES = 60
 
 
 def qsettings() -> QSettings:
@@ -22,4 +27,19 @@ def saved_language() -> str | None:
 def save_language(code: str) -> None:
     s = qsettings()
     s.setValue(LANGUAGE, code)
+    s.sync()
+
+
+def idle_lock_minutes() -> int:
+    """Minutes without use before the window hides customer data behind the sign-in screen (default 10)."""
+    try:
+        minutes = int(qsettings().value(IDLE_LOCK_MINUTES, DEFAULT_IDLE_LOCK_MINUTES))
+    except (TypeError, ValueError):
+        return DEFAULT_IDLE_LOCK_MINUTES
+    return min(max(minutes, MIN_IDLE_LOCK_MINUTES), MAX_IDLE_LOCK_MINUTES)
+
+
+def save_idle_lock_minutes(minutes: int) -> None:
+    s = qsettings()
+    s.setValue(IDLE_LOCK_MINUTES, min(max(int(minutes), MIN_IDLE_LOCK_MINUTES), MAX_IDLE_LOCK_MINUTES))
     s.sync()

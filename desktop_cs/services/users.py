@@ -79,11 +79,11 @@ def _check_role(role: str) -> str:
 
 
 def _create(actor: User | None, login: str, display_name: str, role: str, password: str,
-            must_change_password: bool = False) -> User:
+            must_change_password: bool = False, repeated: str | None = None) -> User:
     login = validate_login(login)
     display_name = _check_display_name(display_name, login)
     _check_role(role)
-    validate_password(password)
+    validate_password(password, repeated)
     if User.select().where(User.login == login).exists():
         raise ValidationError(_("The login {login} is taken.").format(login=login), "login")
     user = User.create(login=login, display_name=display_name, role=role, password_hash=hash_password(password),
@@ -97,11 +97,12 @@ def _create(actor: User | None, login: str, display_name: str, role: str, passwo
 
 
 def create_user(actor: User | None, login: str, display_name: str, role: str, password: str,
-                must_change_password: bool | None = None) -> User:
+                must_change_password: bool | None = None, repeated: str | None = None) -> User:
     """Create an account. Without users yet, anyone may create the first; afterwards a supervisor.
 
     An account a supervisor creates must change its password at the first sign-in
-    (MUST_CHANGE_PASSWORD None), unless told otherwise.
+    (MUST_CHANGE_PASSWORD None), unless told otherwise. REPEATED, when given, must match
+    PASSWORD (field ``password_repeat``).
     """
     if has_users():
         require(actor, MANAGE_USERS, "users.create")   # outside the transaction: the refusal stays audited
@@ -111,7 +112,7 @@ def create_user(actor: User | None, login: str, display_name: str, role: str, pa
             raise ValidationError(_("The first account must be a supervisor."), "role")
         if must_change_password is None:
             must_change_password = not first
-        return _create(actor, login, display_name, role, password, must_change_password)
+        return _create(actor, login, display_name, role, password, must_change_password, repeated)
 
 
 register("users.create", MANAGE_USERS, create_user)

@@ -1,16 +1,18 @@
-"""The main window: the four working areas as tabs, the menus, and the signed-in user in the status bar."""
+"""The main window: the four working areas as tabs, the menus, the signed-in user in the status bar, the idle lock."""
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QWidget
+from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMenu, QPushButton, QStackedWidget,
+                               QTabWidget, QToolBar, QWidget)
 
 from desktop_cs import paths, settings
 from desktop_cs.i18n import N_, _
 from desktop_cs.services import team_settings, users
+from desktop_cs.services.permissions import AUDIT, MANAGE_USERS, allowed
 from desktop_cs.views.common.events import events
 
 if TYPE_CHECKING:
@@ -54,6 +56,9 @@ def _pending(object_name: str) -> QWidget:
 class MainWindow(QMainWindow):
     """The window a signed-in user works in."""
 
+    #: the screen was locked (True) or unlocked (False)
+    lockChanged = Signal(bool)
+
     def __init__(self, user: User, parent: QWidget | None = None, *, lazy_tabs: bool = False):
         """LAZY_TABS: build only the current tab now and the others after the window is painted
         (the start-up path); without it every tab is built at once (tests, the smoke check)."""
@@ -73,7 +78,21 @@ class MainWindow(QMainWindow):
         self._built: dict[str, QWidget] = {}
         for object_name, tab_title in TABS:
             self.tabs.addTab(_pending(object_name), _(tab_title))
-        self.setCentralWidget(self.tabs)
+        # the working areas, and the sign-in screen that covers them after N idle minutes (views/idle_lock.py)
+        from desktop_cs.views.idle_lock import IdleLockScreen, IdleWatcher
+        self.session = None            # views/session.py: switching user gives a fresh window
+        self.locked = False
+        self._locked_state: dict = {}
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("mainStack")
+        self.stack.addWidget(self.tabs)
+        self.lock_screen = IdleLockScreen(user)       # objectName idleLockScreen
+        self.lock_screen.signedIn.connect(self._signed_in_at_lock)
+        self.stack.addWidget(self.lock_screen)
+        self.setCentralWidget(self.stack)
+        self.idle = IdleWatcher(settings.idle_lock_minutes(), self)
+        self.idle.idle.connect(self.lock)
+        self.idle.start()
 
         self._build_menus()
         from desktop_cs.views.data_actions import DataActions
@@ -195,6 +214,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addAction(self.change_password_action)
+        self.switch_user_action = self._action(_("S&witch user…"), "switchUserAction", self.switch_user)
+        self.lock_action = self._action(_("&Lock screen"), "lockAction", lambda: self.lock(idle=False), "Ctrl+L")
+        file_menu.addAction(self.switch_user_action)
+        file_menu.addAction(self.lock_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -219,6 +242,16 @@ class MainWindow(QMainWindow):
         self.open_data_folder_action = self._action(_("Open &data folder"), "openDataFolderAction",
                                                     self.open_data_folder)
         tools_menu.addAction(self.open_data_folder_action)
+        # supervisors: the team's accounts and the audit log (the services refuse anyone else anyway)
+        self.users_action = self._action(_("&Users…"), "usersAction", self.show_users)
+        self.audit_log_action = self._action(_("&Audit log…"), "auditLogAction", self.show_audit_log)
+        self.verify_audit_action = self._action(_("&Verify audit log"), "verifyAuditAction", self.verify_audit_log)
+        self.users_action.setVisible(allowed(self.user, MANAGE_USERS))
+        for action in (self.audit_log_action, self.verify_audit_action):
+            action.setVisible(allowed(self.user, AUDIT))
+        tools_menu.addSeparator()
+        for action in (self.users_action, self.audit_log_action, self.verify_audit_action):
+            tools_menu.addAction(action)
 
         help_menu = bar.addMenu(_("&Help"))
         help_menu.setObjectName("helpMenu")
@@ -282,6 +315,127 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> None:
         from desktop_cs.views.settings_dialog import SettingsDialog
         SettingsDialog(self).exec()
+        self.idle.set_minutes(settings.idle_lock_minutes())     # a new idle time applies at once
+
+    def show_users(self) -> None:
+        from desktop_cs.views.users_dialog import UsersDialog
+        UsersDialog.show_for(self.user, self)
+
+    def show_audit_log(self) -> None:
+        from desktop_cs.views.audit_dialog import AuditLogDialog
+        AuditLogDialog.show_for(self.user, self)
+
+    def verify_audit_log(self) -> None:
+        from desktop_cs.views.audit_dialog import VerifyAuditDialog
+        VerifyAuditDialog.show_for(self.user, self)
+
+    # -- switching user and the idle lock --------------------------------------------------------
+    def switch_user(self) -> bool:
+        """File → Switch user…: sign in as someone else; they get a fresh window and this one closes."""
+        from desktop_cs.views.login_dialog import LoginDialog
+        user = LoginDialog.ask(self)
+        if user is None:
+            return False
+        if user.id == self.user.id:
+            self.statusBar().showMessage(_("You are signed in already."), 5000)
+            return False
+        return self.hand_over(user)
+
+    def hand_over(self, user: User) -> bool:
+        """Replace this window by a fresh one for USER (False when they cancelled a required password change)."""
+        from desktop_cs.views.session import Session
+        session = self.session or Session.adopt(self)
+        return session.switch_to(user)
+
+    def set_idle_minutes(self, minutes: float) -> None:
+        """The idle time of this window (the settings dialog's value; tests use a fraction of a minute)."""
+        self.idle.set_minutes(minutes)
+
+    def lock(self, idle: bool = True) -> None:
+        """Hide every customer detail behind the sign-in screen: the tabs, the status bar, the menus and their
+        shortcuts, and other windows of the program (a dialog open for editing is closed, like Cancel)."""
+        if self.locked:
+            return
+        self.locked = True
+        self.idle.pause()
+        focus = QApplication.focusWidget()
+        hidden = []
+        for widget in QApplication.topLevelWidgets():
+            if widget is self or not widget.isVisible() or not widget.isWindow():
+                continue
+            keep = not (isinstance(widget, (QDialog, QMenu)) and (widget.isModal() or isinstance(widget, QMenu)))
+            widget.hide()                # a modal dialog's exec() ends here, as if cancelled
+            if keep:
+                hidden.append(widget)
+        actions = [a for a in self.findChildren(QAction) if a.isEnabled()
+                   and not (isinstance(a.parent(), QWidget) and self.lock_screen.isAncestorOf(a.parent()))]
+        for action in actions:
+            action.setEnabled(False)
+        bars = [bar for bar in self.findChildren(QToolBar) if bar.isVisible()]
+        for bar in bars:
+            bar.hide()
+        self._locked_state = {"focus": focus, "windows": hidden, "actions": actions, "bars": bars,
+                              "status": self.statusBar().isVisible()}
+        self.menuBar().setEnabled(False)
+        self.statusBar().hide()
+        self._pause_notices(True)
+        self.lock_screen.prepare(self.idle.timeout_ms / 60_000 if idle else None)
+        self.stack.setCurrentWidget(self.lock_screen)
+        self.lock_screen.password_edit.setFocus()
+        try:
+            users.note_session(self.user, "screen_locked")
+        except Exception:  # noqa: BLE001 - the lock must happen even when the log cannot be written
+            pass
+        self.lockChanged.emit(True)
+
+    def unlock(self) -> None:
+        """Back to where the user was: tabs, menus, status bar, the windows that were open."""
+        if not self.locked:
+            return
+        state, self._locked_state = self._locked_state, {}
+        self.stack.setCurrentWidget(self.tabs)
+        self.menuBar().setEnabled(True)
+        for action in state.get("actions", []):
+            action.setEnabled(True)
+        for bar in state.get("bars", []):
+            bar.show()
+        self.statusBar().setVisible(state.get("status", True))
+        self._pause_notices(False)
+        for widget in state.get("windows", []):
+            widget.show()
+        focus = state.get("focus")
+        if focus is not None and self.isAncestorOf(focus):
+            focus.setFocus()
+        self.locked = False
+        self.idle.resume()
+        self.lockChanged.emit(False)
+
+    def _signed_in_at_lock(self, user: User) -> None:
+        """The same user continues where they were; anyone else (or a changed role) gets a fresh window."""
+        if user.id == self.user.id and user.role == self.user.role:
+            if user.must_change_password:
+                from desktop_cs.views.change_password_dialog import ChangePasswordDialog
+                if not ChangePasswordDialog.ask(user, self, required=True):
+                    self.lock_screen.show_error(_("Choose a new password to continue."))
+                    return
+                self.user.must_change_password = False
+            self.unlock()
+            return
+        if not self.hand_over(user):
+            self.lock_screen.prepare(None)
+
+    def _pause_notices(self, paused: bool) -> None:
+        """Reminders name customers (system tray, status bar): none while the screen is locked."""
+        if paused:
+            timers = [getattr(getattr(self._built.get("callbacksTab"), "reminders", None), "timer", None),
+                      getattr(self._built.get("complaintsTab"), "reminder_timer", None)]
+            self._paused_timers = [t for t in timers if t is not None and t.isActive()]
+            for timer in self._paused_timers:
+                timer.stop()
+        else:
+            for timer in getattr(self, "_paused_timers", []):
+                timer.start()
+            self._paused_timers = []
 
     def change_password(self) -> None:
         from desktop_cs.views.change_password_dialog import ChangePasswordDialog
@@ -337,6 +491,13 @@ class MainWindow(QMainWindow):
         store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.idle.stop()
+        if not getattr(self, "_signed_out", False):
+            self._signed_out = True
+            try:
+                users.note_session(self.user, "sign_out")
+            except Exception:  # noqa: BLE001 - closing must not fail on the log
+                pass
         self.save_layout()
         self._stop_listening()
         for tab in self._built.values():

@@ -1,7 +1,8 @@
-"""Preferences of this PC (stored in settings.ini of the data folder): for now the interface language."""
+"""Preferences of this PC (stored in settings.ini of the data folder): the interface language and the idle lock."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from desktop_cs import i18n, settings
 from desktop_cs.i18n import _
@@ -9,7 +10,7 @@ from desktop_cs.views.common import text_width
 
 
 class SettingsDialog(QDialog):
-    """Lets the user pick the interface language; it applies at the next start."""
+    """The interface language (applies at the next start) and the minutes before the screen locks (at once)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -29,9 +30,21 @@ class SettingsDialog(QDialog):
         note.setWordWrap(True)
         note.setMinimumWidth(text_width(note, 44))
 
+        self.idle_minutes_spin = QSpinBox()
+        self.idle_minutes_spin.setObjectName("idleMinutesSpin")
+        self.idle_minutes_spin.setRange(settings.MIN_IDLE_LOCK_MINUTES, settings.MAX_IDLE_LOCK_MINUTES)
+        self.idle_minutes_spin.setValue(settings.idle_lock_minutes())
+        self.idle_minutes_spin.setSuffix(" " + _("min"))
+        idle_note = QLabel(_("Without use for this long, the window hides customer data until someone signs in."))
+        idle_note.setObjectName("idleMinutesNote")
+        idle_note.setWordWrap(True)
+        idle_note.setMinimumWidth(text_width(idle_note, 44))
+
         form = QFormLayout()
         form.addRow(_("Language:"), self.language_combo)
         form.addRow("", note)
+        form.addRow(_("Lock the screen after:"), self.idle_minutes_spin)
+        form.addRow("", idle_note)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("okButton")
@@ -49,4 +62,5 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         settings.save_language(self.selected_language())
+        settings.save_idle_lock_minutes(self.idle_minutes_spin.value())
         super().accept()
