@@ -639,11 +639,6 @@ def note_contact(customer_id: int, by_user_id: int, at: dt.datetime | None = Non
 @action("customers.lookup_by_number", LOOKUP)
 def lookup_by_number(actor: User, number: str) -> list[tuple[int, str]]:
     """Live customers with this exact mobile (for a caller typed at intake): (id, name) pairs."""
-    return find_by_number(number)
-
-
-def find_by_number(number: str) -> list[tuple[int, str]]:
-    """``lookup_by_number`` without an actor: kept until the complaint intake form calls the action."""
     try:
         mobile = identity.normalize_mobile(number)
     except ValidationError:

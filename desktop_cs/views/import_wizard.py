@@ -17,6 +17,7 @@ from desktop_cs import clock, settings
 from desktop_cs.i18n import N_, _, ngettext
 from desktop_cs.services import imports
 from desktop_cs.services.errors import ServiceError
+from desktop_cs.services.masking import mask_id_number, mask_mobile, scrub_text
 from desktop_cs.views.common import FieldError, explanation, text_width
 from desktop_cs.views.common.events import events
 from desktop_cs.views.common.workers import LatestOnlyWorker
@@ -91,13 +92,18 @@ class PreviewModel(QAbstractTableModel):
             if column == "decision":
                 return imports.decision_label(row.decision)
             if column == "problems":
-                return imports.problems_text(row)
+                return scrub_text(imports.problems_text(row))      # numbers quoted in a problem: masked
             value = row.value(column)
             if value is None and row.cells:
                 # refused: show what the file says
                 mapping = {f: i for i, f in (self.plan.mapping.items() if self.plan else ())}
                 i = mapping.get(column)
                 value = row.cells[i] if i is not None and i < len(row.cells) else ""
+                return scrub_text(str(value or ""))
+            if value and column == "mobile":          # privacy by default: lists show numbers masked
+                return mask_mobile(str(value))
+            if value and column == "id_number":
+                return mask_id_number(str(value))
             return value or ""
         if role == Qt.ItemDataRole.EditRole and column == "decision":
             return row.decision

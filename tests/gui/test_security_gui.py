@@ -320,3 +320,22 @@ def test_tools_menu_opens_the_audit_dialogs(qtbot, supervisor, monkeypatch):
         window.findChild(QAction, name).trigger()
     assert opened == ["auditLogDialog", "verifyAuditDialog", "usersDialog"]
     QApplication.processEvents()
+
+
+# -- privacy by default -----------------------------------------------------------------------------------------
+
+def test_the_import_preview_shows_numbers_masked(qtbot, tmp_path, supervisor):
+    from tests import data_files as files
+    from desktop_cs.services import imports
+    from desktop_cs.views.import_wizard import PreviewModel
+    rows = [files.customer_row(1), files.customer_row(2, 手机号码="13812345678")]
+    customers.create_customer(supervisor, CustomerInput(name="老客户", mobile=files.mobile(1)))   # a duplicate
+    path = files.write_csv(tmp_path / "customers.csv", files.HEADER, rows)
+    plan = imports.preview(supervisor, path)
+    model = PreviewModel()
+    model.set_plan(plan, only_problems=False)
+    shown = " ".join(str(model.data(model.index(r, c)) or "") for r in range(model.rowCount())
+                     for c in range(model.columnCount()))
+    assert files.mobile(1) not in shown and "13812345678" not in shown
+    assert files.id_number(1) not in shown and files.id_number(2) not in shown
+    assert "138****5678" in shown

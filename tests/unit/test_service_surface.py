@@ -44,8 +44,7 @@ NOT_ACTIONS: dict[str, dict[str, str]] = {
                    "root_causes": REFERENCE, "severity_targets": REFERENCE, "handlers": REFERENCE},
     "customers": {"customer_filter": "builds WHERE conditions for another action (campaigns)",
                   "page_ids": "ids only, scoped by the actor; the page itself comes from the search action",
-                  "can_edit": PREDICATE, "note_contact": HOOK,
-                  "find_by_number": "kept until the complaint intake form calls lookup_by_number (the action)"},
+                  "can_edit": PREDICATE, "note_contact": HOOK},
     "database": {name: INFRA for name in (
         "state", "is_read_only", "mount_table", "is_network_path", "network_notice", "open_app_database",
         "close_app_database", "switch_to_read_only", "service_error_for")},

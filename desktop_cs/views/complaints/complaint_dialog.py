@@ -369,7 +369,7 @@ class ComplaintDialog(QDialog):
         self.harassing_warning.setVisible(info is not None)
         self.matched_id = None
         if canonical and self.customer_id() is None:
-            matches = customers.find_by_number(canonical)
+            matches = customers.lookup_by_number(self.actor, canonical)
             if matches:
                 self.matched_id, name = matches[0]
                 self.match_label.setText(html.escape(_("This number belongs to customer")) + ' <a href="use">'
