@@ -1,4 +1,4 @@
-"""The audit log for supervisors: Tools → Audit log… (browse and filter, page by page) and Tools → Verify audit log.
+"""The audit log for supervisors: Tools → Audit log… (browse, filter, page) and Tools → Verify audit log.
 
 Both read through ``services.audit`` (permission ``AUDIT``); the verification runs off
 the UI thread, since it recomputes the hash of every entry.

@@ -86,9 +86,9 @@ def test_the_same_user_continues_where_they_were(qtbot, specialist):
 def test_use_of_keyboard_or_mouse_keeps_the_window_open(qtbot, specialist):
     window = _window(qtbot, specialist)
     window.set_idle_minutes(0.005)                       # 300 ms
-    for _ in range(8):                                   # 800 ms of use
+    for step in range(8):                                # 800 ms of use
         qtbot.wait(100)
-        qtbot.mouseMove(window.tabs, QPoint(10 + _, 10))
+        qtbot.mouseMove(window.tabs, QPoint(10 + step, 10))
         qtbot.keyClick(window.tabs, Qt.Key.Key_Shift)
     assert not window.locked
     qtbot.waitUntil(lambda: window.locked, timeout=3000)
@@ -339,3 +339,16 @@ def test_the_import_preview_shows_numbers_masked(qtbot, tmp_path, supervisor):
     assert files.mobile(1) not in shown and "13812345678" not in shown
     assert files.id_number(1) not in shown and files.id_number(2) not in shown
     assert "138****5678" in shown
+
+
+@pytest.mark.slow
+def test_a_reset_password_must_be_changed_before_the_window_opens(supervisor, specialist, data_dir):
+    """The real program: signing in with a reset password shows the change form first (no main window)."""
+    from desktop_cs.services.database import close_app_database
+    from tests.gui.test_app_gui import _log, _run_gui
+    users.reset_password(supervisor, specialist.id, "temp-pass-123")
+    close_app_database()
+    result, _seconds = _run_gui(data_dir, "spec1", "temp-pass-123")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["shown"]          # the first screen painted: the change form
+    assert "signed in as" not in _log(data_dir)             # the main window never opened

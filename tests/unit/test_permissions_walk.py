@@ -27,7 +27,7 @@ import pytest
 import desktop_cs.services as services_package
 from desktop_cs import clock
 from desktop_cs.models import (AuditEntry, CallbackRule, ComplaintCategory, EnquiryTopic, HarassingNumber,
-                               PointsAdjustment, PointsEntry, RootCause, Tier, User, database)
+                               PointsEntry, RootCause, Tier, User, database)
 from desktop_cs.models.user import ROLE_SPECIALIST
 from desktop_cs.services.errors import PermissionDenied, ServiceError
 from desktop_cs.services.permissions import ACTIONS, ROLE_PERMISSIONS, WORK_OWN, write_pending_refusals
@@ -256,7 +256,8 @@ FACTORIES: dict[str, Callable[[World], Call]] = {
     "demo.generate": lambda w: A(10),
     # enquiries
     "enquiries.for_customer": lambda w: A(w.their_customer),
-    "enquiries.record": lambda w: A(channel="hotline", topic_id=w.topic, summary="问提现", customer_id=w.their_customer),
+    "enquiries.record": lambda w: A(channel="hotline", topic_id=w.topic, summary="问提现",
+                                    customer_id=w.their_customer),           # an enquiry for anyone
     "enquiries.save_topic": lambda w: A(None, "新主题"),
     # points
     "points.approve_adjustment": lambda w: A(w.pending_adjustment),
