@@ -4,10 +4,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMenu, QPushButton, QStackedWidget,
-                               QTabWidget, QToolBar, QWidget)
+from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMenu, QPushButton, QStackedWidget, QTabWidget,
+                               QToolBar, QWidget)
 
 from desktop_cs import paths, settings
 from desktop_cs.i18n import N_, _
@@ -363,7 +363,10 @@ class MainWindow(QMainWindow):
         for widget in QApplication.topLevelWidgets():
             if widget is self or not widget.isVisible() or not widget.isWindow():
                 continue
-            keep = not (isinstance(widget, (QDialog, QMenu)) and (widget.isModal() or isinstance(widget, QMenu)))
+            # shown again after the unlock: windows such as a print preview; not a form whose exec() ended,
+            # nor a menu or a tooltip
+            keep = not (widget.isModal() or isinstance(widget, QMenu)
+                        or widget.windowType() in (Qt.WindowType.Popup, Qt.WindowType.ToolTip))
             widget.hide()                # a modal dialog's exec() ends here, as if cancelled
             if keep:
                 hidden.append(widget)
