@@ -374,11 +374,11 @@ class MainWindow(QMainWindow):
                    and not (isinstance(a.parent(), QWidget) and self.lock_screen.isAncestorOf(a.parent()))]
         for action in actions:
             action.setEnabled(False)
-        bars = [bar for bar in self.findChildren(QToolBar) if bar.isVisible()]
+        bars = [bar for bar in self.findChildren(QToolBar) if not bar.isHidden()]
         for bar in bars:
             bar.hide()
         self._locked_state = {"focus": focus, "windows": hidden, "actions": actions, "bars": bars,
-                              "status": self.statusBar().isVisible()}
+                              "status": not self.statusBar().isHidden()}
         self.menuBar().setEnabled(False)
         self.statusBar().hide()
         self._pause_notices(True)
