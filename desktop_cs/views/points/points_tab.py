@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QListWidget, QListWidgetItem, QPushButton, QSplitter, QTableView, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QListWidget, QListWidgetItem, QPushButton, QSplitter, QTableView, QVBoxLayout,
+                               QWidget)
 
 from desktop_cs.i18n import _, ngettext
 from desktop_cs.services import customers, labels, points
@@ -18,7 +18,7 @@ from desktop_cs.views.common.events import events
 from desktop_cs.views.common.workers import LatestOnlyWorker
 from desktop_cs.views.points.dialogs import AdjustDialog, RecordEventDialog, RedeemDialog, ReverseDialog
 from desktop_cs.views.points.ledger_model import COLUMNS, LedgerModel, signed
-from desktop_cs.views.points.team_dialogs import (ExpiringDialog, PendingDialog, ReconcileDialog, RulesDialog,
+from desktop_cs.views.points.team_dialogs import (_item, _table, ExpiringDialog, PendingDialog, ReconcileDialog, RulesDialog,
                                                   SummaryDialog, ask_text)
 
 if TYPE_CHECKING:
@@ -39,28 +39,8 @@ def _button(text: str, object_name: str, slot, tooltip: str = "") -> QPushButton
     return button
 
 
-def _small_table(object_name: str, headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(object_name)
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-    return table
-
-
-def _cell(text: str, data=None, right: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    if right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
+_small_table = _table   # one table style for the tab and its dialogs
+_cell = _item
 
 
 class PointsTab(QWidget):
