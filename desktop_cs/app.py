@@ -11,11 +11,12 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop_cs import APP_NAME, ORG_NAME, i18n, logs, paths
+from desktop_cs import APP_NAME, ORG_NAME, i18n, logs, paths, settings
 from desktop_cs.i18n import _
 
 if TYPE_CHECKING:
     from desktop_cs.models import User
+    from desktop_cs.views.login_dialog import LoginDialog
 
 log = logging.getLogger(__name__)
 
@@ -152,18 +153,103 @@ def _watch_first_screen(window: QWidget) -> None:
         _ExitWhenPainted(window)   # parented to the window, which keeps it alive
 
 
+# -- the database ----------------------------------------------------------------------------------
+
+def _open_database(parent: QWidget | None = None) -> tuple[bool, str] | None:
+    """Open (and migrate) the database in force: (whether it has users, the company name), also kept
+    for the next start; None when it cannot be opened (logged, and said plainly over PARENT)."""
+    from desktop_cs.services import database
+    try:
+        database.open_app_database()
+        return _remember_database()
+    except Exception:
+        log.exception("cannot open the database in %s", paths.data_dir())
+        QMessageBox.critical(parent, _app_title(), _(
+            "The database in {folder} cannot be opened. Details were written to: {path}").format(
+            folder=paths.data_dir(), path=logs.log_file()))
+        return None
+
+
+def _remember_database() -> tuple[bool, str]:
+    """Whether the open database has users, and the company name; kept in settings.ini for the next start."""
+    from desktop_cs.services import database, team_settings, users
+    has_users = users.has_users()
+    company = (team_settings.get(team_settings.COMPANY_NAME) or "") if has_users else ""
+    path = database.state().path
+    try:
+        settings.save_known_database(has_users, company, str(path) if path else "")
+    except Exception:  # noqa: BLE001 - only a hint for the next start
+        log.warning("cannot remember the database in the settings", exc_info=True)
+    return has_users, company
+
+
+def _known_company(login: str | None, password: str | None) -> str | None:
+    """The company name to show at once when the last start found users (the database then opens
+    after the sign-in window is painted); None when the database must open first.
+
+    Not with a non-interactive sign-in (it needs the database at once), nor when the last start
+    found no users or its SQLite file is gone (a new data folder: the first-run dialog).
+    """
+    if login and password:
+        return None
+    try:
+        has_users, company, database_file = settings.known_database()
+    except Exception:  # noqa: BLE001 - a broken settings file: open first, as without one
+        return None
+    if not has_users or (database_file and not os.path.exists(database_file)):
+        return None
+    return company
+
+
+class _OpenAfterPaint:
+    """The login dialog's PREPARE at start-up: opens the database once the dialog is on the screen.
+
+    False (the dialog closes) when the database cannot be opened (``failed``, the message was
+    shown) or has no users after all (``no_users``: the first-run dialog follows).
+    """
+
+    def __init__(self) -> None:
+        self.dialog: LoginDialog | None = None
+        self.failed = False
+        self.no_users = False
+
+    def __call__(self) -> bool:
+        found = _open_database(self.dialog)
+        if found is None:
+            self.failed = True
+            return False
+        has_users, company = found
+        if not has_users:
+            log.info("the database has no users (any more): first run")
+            self.no_users = True
+            return False
+        if self.dialog is not None:
+            self.dialog.set_company(company)     # the settings may have held an older name
+        return True
+
+
 # -- the window program --------------------------------------------------------------------------
 
+def _first_run() -> User | None:
+    from desktop_cs.views.first_run_dialog import FirstRunDialog
+    dialog = FirstRunDialog()
+    _watch_first_screen(dialog)
+    if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
+        return None
+    _remember_database()
+    return dialog.user
+
+
 def _sign_in(login: str | None, password: str | None) -> User | None:
-    """The signed-in user (first run, non-interactive login or the login dialog), or None when cancelled."""
+    """The signed-in user (first run, non-interactive login or the login dialog), or None when cancelled.
+
+    The database is open.
+    """
     from desktop_cs.services import users
     from desktop_cs.services.errors import AuthenticationFailed
 
     if not users.has_users():
-        from desktop_cs.views.first_run_dialog import FirstRunDialog
-        dialog = FirstRunDialog()
-        _watch_first_screen(dialog)
-        return dialog.user if dialog.exec() == FirstRunDialog.DialogCode.Accepted else None
+        return _first_run()
 
     from desktop_cs.views.login_dialog import LoginDialog
     error = ""
@@ -175,6 +261,23 @@ def _sign_in(login: str | None, password: str | None) -> User | None:
     dialog = LoginDialog(login=login or "", error=error)
     _watch_first_screen(dialog)
     return dialog.user if dialog.exec() == LoginDialog.DialogCode.Accepted else None
+
+
+def _sign_in_then_open(login: str | None, company: str) -> tuple[User | None, bool]:
+    """Show the login dialog at once (COMPANY as the last start found it) and open the database after
+    its first paint; (the signed-in user or None, whether the database could be opened)."""
+    from desktop_cs.views.login_dialog import LoginDialog
+    prepare = _OpenAfterPaint()
+    dialog = LoginDialog(login=login or "", company=company, prepare=prepare)
+    prepare.dialog = dialog
+    _watch_first_screen(dialog)
+    accepted = dialog.exec() == LoginDialog.DialogCode.Accepted
+    dialog.deleteLater()
+    if prepare.failed:
+        return None, False
+    if prepare.no_users:
+        return _first_run(), True
+    return (dialog.user if accepted else None), True
 
 
 def route_qt_messages() -> None:
@@ -207,18 +310,19 @@ def run_gui(login: str | None = None, password: str | None = None, *, language: 
     app = create_application()
     install_excepthook()
 
-    from desktop_cs.services import database
-    try:
-        database.open_app_database()
-    except Exception:
-        log.exception("cannot open the database in %s", paths.data_dir())
-        QMessageBox.critical(None, _app_title(), _(
-            "The database in {folder} cannot be opened. Details were written to: {path}").format(
-            folder=paths.data_dir(), path=logs.log_file()))
+    # When the last start found users, the login dialog shows at once and the database (peewee,
+    # the models, migrations) opens after its first paint; otherwise it opens first.
+    company = _known_company(login, password)
+    if company is None and _open_database() is None:
         return 1
 
     try:
-        user = _sign_in(login, password)
+        if company is None:
+            user = _sign_in(login, password)
+        else:
+            user, opened = _sign_in_then_open(login, company)
+            if not opened:
+                return 1
         if user is None:
             return 0
         if user.must_change_password:
@@ -248,4 +352,5 @@ def run_gui(login: str | None = None, password: str | None = None, *, language: 
             return run_gui(window.user.login)
         return code
     finally:
+        from desktop_cs.services import database
         database.close_app_database()

@@ -43,3 +43,30 @@ def save_idle_lock_minutes(minutes: int) -> None:
     s = qsettings()
     s.setValue(IDLE_LOCK_MINUTES, min(max(int(minutes), MIN_IDLE_LOCK_MINUTES), MAX_IDLE_LOCK_MINUTES))
     s.sync()
+
+
+# -- what the last start found in the database (so the next start can show the sign-in at once) -----
+
+KNOWN_HAS_USERS = "startup/has_users"
+KNOWN_COMPANY = "startup/company_name"
+#: the SQLite file that was opened ("" for a team server)
+KNOWN_DATABASE_FILE = "startup/database_file"
+
+
+def known_database() -> tuple[bool, str, str]:
+    """(has users, company name, SQLite file or "") as the last successful database open found them."""
+    s = qsettings()
+    return (s.value(KNOWN_HAS_USERS, False, type=bool), str(s.value(KNOWN_COMPANY, "") or ""),
+            str(s.value(KNOWN_DATABASE_FILE, "") or ""))
+
+
+def save_known_database(has_users: bool, company: str, database_file: str) -> None:
+    """Remember what the database opened holds; the file is written only when something changed."""
+    if known_database() == (bool(has_users), company or "", database_file or ""):
+        return
+    s = qsettings()
+    s.setValue(KNOWN_HAS_USERS, bool(has_users))
+    s.setValue(KNOWN_COMPANY, company or "")
+    s.setValue(KNOWN_DATABASE_FILE, database_file or "")
+    s.sync()
+

@@ -92,3 +92,54 @@ def test_ask_returns_none_on_a_wrong_password_then_cancel(qtbot, supervisor, mon
 
     monkeypatch.setattr(LoginDialog, "exec", fake_exec)
     assert LoginDialog.ask() is None
+
+
+# -- a prepare step (start-up: the database opens after the dialog is painted) -----------------------
+
+def test_prepare_runs_once_after_the_first_paint(qtbot, supervisor):
+    calls = []
+    dialog = LoginDialog(company="缓存的公司", prepare=lambda: calls.append(1) or True)
+    qtbot.addWidget(dialog)
+    assert calls == [] and dialog.prepared is None            # not while building the dialog
+    assert dialog.findChild(QLabel, "companyLabel").text() == "缓存的公司"
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.prepared is True)
+    dialog.repaint()
+    qtbot.wait(10)
+    assert calls == [1]
+
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        sign_in(qtbot, dialog, "boss", TEST_PASSWORD)
+    assert dialog.user is not None and calls == [1]
+
+
+def test_signing_in_before_the_prepare_step_ran_waits_for_it(qtbot, supervisor):
+    order = []
+
+    def prepare():
+        order.append("prepare")
+        return True
+
+    dialog = LoginDialog(company="", prepare=prepare)     # never shown, so never painted
+    qtbot.addWidget(dialog)
+    assert dialog.findChild(QLabel, "companyLabel").isHidden()
+    sign_in(qtbot, dialog, "boss", TEST_PASSWORD)
+    assert order == ["prepare"]
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.user is not None
+
+
+def test_a_failed_prepare_step_closes_the_dialog_without_a_user(qtbot, supervisor):
+    dialog = LoginDialog(company="测试公司", prepare=lambda: False)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.rejected, timeout=5000):
+        dialog.show()
+    assert dialog.prepared is False and dialog.user is None
+    assert AuditEntry.select().where(AuditEntry.action == "sign_in_failed").count() == 0
+
+
+def test_set_company_shows_or_hides_the_name(dialog):
+    label = dialog.findChild(QLabel, "companyLabel")
+    dialog.set_company("")
+    assert label.isHidden()
+    dialog.set_company("新名字")
+    assert label.text() == "新名字" and not label.isHidden()
