@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("data folder (database, backups, logs, PDFs); default: the per-user app data "
                                "folder, or $DESKTOP_CS_DATA_DIR"))
     parser.add_argument("--lang", choices=list(i18n.LANGUAGES), help=_("language of messages and documents"))
+    parser.add_argument("--database", metavar="URL",
+                        help=_("work on a team server for this run: postgresql://user:password@host:5432/dbname "
+                               "(default: the choice saved in the settings, else this PC's built-in database; "
+                               "or $DESKTOP_CS_DATABASE)"))
     parser.add_argument("--user", metavar="NAME",
                         help=_("act as this user; the password is read from the terminal or from "
                                "$DESKTOP_CS_PASSWORD"))
@@ -209,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_cs.logs import setup_logging
     from desktop_cs.services.errors import ServiceError
 
+    if args.database:
+        from desktop_cs.services import connection
+        connection.set_override(args.database)
     if args.command is None:
         from desktop_cs.app import run_gui
         password = os.environ.get(PASSWORD_ENV) if args.user else None

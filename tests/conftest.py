@@ -43,12 +43,39 @@ def no_widget_outlives_its_test():
 
 
 @pytest.fixture
-def db(data_dir):
-    """A fresh database in the test's data folder, migrated to the latest version."""
+def db(request, data_dir):
+    """A fresh database migrated to the latest version: the SQLite file in the test's data folder, or
+    (``db`` parametrized with "postgres" by tests/unit/conftest.py) a fresh database on the test server."""
+    from desktop_cs.services import connection
     from desktop_cs.services.database import open_app_database
+    kind = getattr(request, "param", "sqlite")
+    if kind == "postgres":
+        server = request.getfixturevalue("postgres_server")
+        url = server.new_database()
+        connection.set_override(url)
+        try:
+            database = open_app_database()
+            yield database
+        finally:
+            dbmod.close_database()
+            connection.set_override(None)
+            server.drop_database(url)
+        return
     database = open_app_database()
     yield database
     dbmod.close_database()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The PostgreSQL test server ($DESKTOP_CS_TEST_POSTGRES, see scripts/test_postgres.sh): fresh databases
+    copied from a migrated template, one per test."""
+    from tests.pg_server import PostgresTestServer
+    server = PostgresTestServer.from_environment()
+    if server is None:
+        pytest.skip("no PostgreSQL test server: run `export DESKTOP_CS_TEST_POSTGRES=$(bash scripts/test_postgres.sh)`")
+    yield server
+    server.close()
 
 
 TEST_PASSWORD = "test-pass-123"

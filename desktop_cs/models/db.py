@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import peewee as pw
 
@@ -13,6 +14,8 @@ log = logging.getLogger(__name__)
 database = pw.DatabaseProxy()
 
 BUSY_TIMEOUT_MS = 5000
+#: seconds to wait for the team server before saying it cannot be reached
+CONNECT_TIMEOUT_S = 5
 
 SQLITE_PRAGMAS = {
     "foreign_keys": 1,
@@ -61,6 +64,50 @@ def open_database(path: str | Path, *, wal: bool = True, read_only: bool = False
     return db
 
 
+def make_postgres_database(url: str) -> pw.PostgresqlDatabase:
+    """A PostgreSQL database (psycopg 3) from a URL ``postgresql://user:password@host:port/dbname``.
+
+    Writes still go through ``database.atomic()``; PostgreSQL's row locks (``SELECT ... FOR
+    UPDATE``) and advisory locks take the place of SQLite's single write lock.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        raise ValueError(f"not a PostgreSQL URL: {redact_url(url)}")
+    options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    params: dict = {
+        "host": parts.hostname or "localhost",
+        "port": parts.port or 5432,
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "connect_timeout": int(options.pop("connect_timeout", CONNECT_TIMEOUT_S)),
+        "application_name": options.pop("application_name", "desktop_cs"),
+        # a statement waiting on another PC's row lock gives up instead of hanging the window
+        "options": f"-c lock_timeout={BUSY_TIMEOUT_MS}",
+        **options,
+    }
+    db = pw.PostgresqlDatabase(unquote(parts.path.strip("/")), prefer_psycopg3=True, autorollback=False, **params)
+    db.url = url  # type: ignore[attr-defined]
+    db.read_only = False  # type: ignore[attr-defined]
+    return db
+
+
+def redact_url(url: str) -> str:
+    """URL with its password replaced by ***, for logs and messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def open_database_url(url: str) -> pw.Database:
+    """Bind the models to the PostgreSQL database at URL, connect, and return the database."""
+    db = make_postgres_database(url)
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
+    return db
+
+
 def close_database() -> None:
     """Close the connection of the bound database, if any."""
     obj = database.obj
@@ -69,6 +116,7 @@ def close_database() -> None:
 
 
 def is_sqlite(db: pw.Database | None = None) -> bool:
+    """Whether DB (default: the bound database) is SQLite (the single-PC database) rather than a team server."""
     db = db or database.obj
     return isinstance(db, pw.SqliteDatabase)
 

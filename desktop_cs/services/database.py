@@ -53,11 +53,17 @@ class DiskFull(ServiceError):
     """The disk of the data folder is full."""
 
 
+class ServerUnreachable(ServiceError):
+    """The team server cannot be reached (network down, server stopped): nothing was saved."""
+
+
 @dataclass
 class DatabaseState:
     """How the database in use was opened."""
 
     path: Path | None = None
+    #: the team server's URL with the password hidden ("" for the built-in SQLite database)
+    server: str = ""
     #: the data folder is on a network drive: rollback journal instead of WAL
     network: bool = False
     #: non-empty while the database is read-only: why
@@ -160,14 +166,21 @@ def network_notice() -> str:
 
 # -- opening and closing ---------------------------------------------------------------------------
 
-def open_app_database(path: Path | None = None, *, read_only: bool = False) -> pw.Database:
-    """Open (creating if needed) the database in the data folder and migrate it to the latest version.
+def open_app_database(path: Path | None = None, *, read_only: bool = False, url: str | None = None) -> pw.Database:
+    """Open the database in force and migrate it to the latest version.
 
-    On a network drive the database keeps the rollback journal (WAL needs shared memory the
-    network cannot give). An existing database is backed up (checked) before it migrates.
+    That is the team server (URL, else ``connection.configured_url()``) or, by default, the
+    SQLite file in the data folder (created if needed). On a network drive the SQLite file
+    keeps the rollback journal (WAL needs shared memory the network cannot give). An
+    existing SQLite database is backed up (checked) before it migrates; a server's backups
+    are the administrator's (``desktop-cs backup`` says how).
     """
     global _state
     paths.ensure_data_dir()
+    from desktop_cs.services import connection
+    url = url or (None if path is not None else connection.configured_url())
+    if url:
+        return _open_server(url)
     target = Path(path or paths.database_path())
     network = is_network_path(target.parent)
     if network:
@@ -181,6 +194,39 @@ def open_app_database(path: Path | None = None, *, read_only: bool = False) -> p
     if applied:
         log.info("applied migrations %s", applied)
     return db
+
+
+def _open_server(url: str) -> pw.Database:
+    global _state
+    try:
+        db = dbmod.open_database_url(url)
+    except ValueError as exc:
+        raise ServiceError(_("The team server address is not valid: it looks like "
+                             "postgresql://user:password@host:5432/dbname.")) from exc
+    except (pw.OperationalError, pw.InterfaceError) as exc:
+        raise ServerUnreachable(server_unreachable_message(exc)) from exc
+    _state = DatabaseState(None, server=dbmod.redact_url(url))
+    if migrations.pending(db):
+        applied = migrations.migrate(db)
+        if applied:
+            log.info("applied migrations %s on the team server", applied)
+    return db
+
+
+def server_unreachable_message(exc: BaseException | None = None) -> str:
+    """What the user reads when the team server cannot be reached."""
+    server = _state.server or ""
+    detail = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else ""
+    message = _("The team server cannot be reached. Check the network cable or Wi-Fi, or ask whoever looks after "
+                "the server. Nothing was saved; the program reconnects by itself when the server is back.")
+    if detail:
+        message += "\n" + _("(Details: {detail})").format(detail=dbmod.redact_url(detail) if server else detail)
+    return message
+
+
+def is_team_server() -> bool:
+    """Whether the database in use is a team server (PostgreSQL) rather than this PC's SQLite file."""
+    return bool(_state.server)
 
 
 def close_app_database() -> None:

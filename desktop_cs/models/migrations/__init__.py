@@ -16,11 +16,13 @@ import peewee as pw
 
 from desktop_cs import clock
 from desktop_cs.models.db import backup_sqlite
-from desktop_cs.models.migrations import m0001_initial, m0002_points, m0003_complaints
+from desktop_cs.models.migrations import m0001_initial, m0002_points, m0003_complaints, m0004_customer_search
 
 log = logging.getLogger(__name__)
 
 VERSION_TABLE = "schema_migration"
+#: PostgreSQL advisory lock held while one PC migrates the team server
+MIGRATION_LOCK_KEY = 7_310_001
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", m0001_initial),
     Migration(2, "points indexes and complaint link of adjustments", m0002_points),
     Migration(3, "complaint deadlines, promises, staff complained about; caller look-up index", m0003_complaints),
+    Migration(4, "customer search table kept by triggers; live customers per tier index", m0004_customer_search),
 ]
 
 
@@ -72,6 +75,27 @@ def migrate(db: pw.Database, backup_dir: Path | None = None) -> list[int]:
     Each migration runs in its own transaction with its version row, so a failure leaves
     the database at the last complete version.
     """
+    if not pending(db):
+        return []
+    if isinstance(db, pw.SqliteDatabase):
+        return _migrate(db, backup_dir)
+    # several PCs may start at once against one team server: one migrates, the others wait
+    db.execute_sql("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+    try:
+        return _migrate(db, None)
+    finally:
+        db.execute_sql("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_KEY,))
+
+
+def _execute_ddl(db: pw.Database, statement: str) -> None:
+    """Run one statement of a migration as written: no parameters, so a '%' in PL/pgSQL stays a '%'."""
+    if isinstance(db, pw.SqliteDatabase):
+        db.execute_sql(statement)
+    else:
+        db.cursor().execute(statement)
+
+
+def _migrate(db: pw.Database, backup_dir: Path | None) -> list[int]:
     todo = pending(db)
     if not todo:
         return []
@@ -86,7 +110,7 @@ def migrate(db: pw.Database, backup_dir: Path | None = None) -> list[int]:
         with db.atomic():
             _ensure_version_table(db)
             for statement in migration.module.statements(kind):
-                db.execute_sql(statement)
+                _execute_ddl(db, statement)
             db.execute_sql(f"INSERT INTO {VERSION_TABLE} (version, name, applied_at) VALUES (%s, %s, %s)"
                            .replace("%s", db.param), (migration.version, migration.name,
                                                       clock.now().strftime("%Y-%m-%d %H:%M:%S")))
