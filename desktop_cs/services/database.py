@@ -224,6 +224,63 @@ def server_unreachable_message(exc: BaseException | None = None) -> str:
     return message
 
 
+def _sqlstate(exc: BaseException) -> str | None:
+    """The PostgreSQL error code (SQLSTATE) behind EXC, if it came from the team server."""
+    for candidate in (exc, exc.__cause__, exc.__context__, *getattr(exc, "args", ())):
+        code = getattr(candidate, "sqlstate", None)
+        if code:
+            return str(code)
+    return None
+
+
+def _is_connection_lost(exc: BaseException) -> bool:
+    """Whether EXC means the team server went away (network, restart), not a refused statement."""
+    if dbmod.database.obj is None or dbmod.is_sqlite():
+        return False
+    code = _sqlstate(exc)
+    if code and (code.startswith("08") or code in ("57P01", "57P02", "57P03")):   # connection_exception, shutdown
+        return True
+    for candidate in (exc, exc.__cause__, exc.__context__):
+        if candidate is None:
+            continue
+        module = type(candidate).__module__
+        name = type(candidate).__name__
+        if module.startswith("psycopg") and name in ("OperationalError", "InterfaceError") and not code:
+            return True
+    text = str(exc).lower()
+    return "connection" in text and any(w in text for w in ("closed", "lost", "refused", "terminat", "timeout",
+                                                             "timed out", "reset", "server"))
+
+
+def _drop_broken_connection() -> None:
+    """Forget this thread's broken connection: peewee opens a new one on the next query."""
+    obj = dbmod.database.obj
+    if obj is None:
+        return
+    try:
+        obj.close()
+    except Exception:  # noqa: BLE001 - closing a dead connection may fail; it is gone either way
+        log.debug("closing a broken connection failed", exc_info=True)
+        try:
+            obj._state.reset()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def ping() -> bool:
+    """Whether the database answers now (team server: a round trip; reconnects after a lost connection)."""
+    obj = dbmod.database.obj
+    if obj is None:
+        return False
+    try:
+        obj.execute_sql("SELECT 1").fetchone()
+        return True
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable now"
+        log.info("database ping failed: %s", exc)
+        _drop_broken_connection()
+        return False
+
+
 def is_team_server() -> bool:
     """Whether the database in use is a team server (PostgreSQL) rather than this PC's SQLite file."""
     return bool(_state.server)
@@ -252,9 +309,22 @@ def service_error_for(exc: BaseException) -> ServiceError | None:
     """The ServiceError telling the user what a database failure means and what to do; None when it is a bug."""
     if isinstance(exc, ServiceError):
         return exc
+    if _is_connection_lost(exc):
+        _drop_broken_connection()
+        return ServerUnreachable(server_unreachable_message(exc))
     if not isinstance(exc, (pw.DatabaseError, pw.InterfaceError)) and type(exc).__module__ != "sqlite3":
         return None
     text = str(exc).lower()
+    sqlstate = _sqlstate(exc)
+    if sqlstate in ("55P03", "40001", "40P01"):   # lock_not_available, serialization_failure, deadlock_detected
+        return DatabaseBusy(_("Someone else (another window or another PC) is saving at this moment, so your "
+                              "change was not saved. Nothing was lost: try again in a moment."))
+    if sqlstate == "25006":                      # read_only_sql_transaction (a standby server)
+        return ReadOnlyDatabase(_("The team server accepts no changes at the moment (it is read-only): the change "
+                                  "was not saved. Ask whoever looks after the server."))
+    if sqlstate == "53100":                      # disk_full
+        return DiskFull(_("The team server's disk is full: the change was not saved. Ask whoever looks after the "
+                          "server."))
     if "locked" in text or "busy" in text:
         return DatabaseBusy(_("Someone else (another window or another PC) is saving at this moment, so your "
                               "change was not saved. Nothing was lost: try again in a moment."))
