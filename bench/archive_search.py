@@ -44,9 +44,8 @@ def search_service(ctx: Context) -> list[Result]:
         notes = []
         for kind, text in QUERIES.items():
             query = CustomerQuery(text=text)
-            ids_sql, ids_params = (customers.Customer.select(customers.Customer.id)
-                                   .where(*customers._where(boss, query)).order_by(*customers._order(query))
-                                   .limit(customers.PAGE_SIZE).sql())
+            # the very SQL the service runs: the page's ids, then the page's rows
+            ids_sql, ids_params = customers._page_select(boss, query).sql()
             service, baseline = [], []
             for _i in range(RUNS):
                 start = time.perf_counter()
@@ -55,16 +54,7 @@ def search_service(ctx: Context) -> list[Result]:
                 start = time.perf_counter()
                 ids = [r[0] for r in raw.execute(ids_sql, ids_params).fetchall()]
                 if ids:
-                    rows_sql, rows_params = (customers._base_select(
-                        customers.Customer.id, customers.Customer.name, customers.Customer.mobile,
-                        customers.Customer.customer_type, customers.Customer.source,
-                        customers.Customer.registered_at, customers.Customer.realname_verified_at,
-                        customers.Customer.email_verified_at, customers.Customer.mobile_verified_at,
-                        customers.Customer.last_contact_at, customers.Customer.first_contact_at,
-                        customers.Customer.assigned_at, customers.Customer.assigned_to,
-                        customers.Customer.do_not_call, customers.Tier.name, customers.User.display_name,
-                        customers._open_callbacks(), customers._open_complaints())
-                        .where(customers.Customer.id.in_(ids)).sql())
+                    rows_sql, rows_params = customers._rows_sql(ids)
                     raw.execute(rows_sql, rows_params).fetchall()
                 baseline.append((time.perf_counter() - start) * 1000)
             value, base = statistics.median(service), statistics.median(baseline)

