@@ -21,7 +21,9 @@ def to_simplified(text: str) -> str:
 def normalize_query(text: str) -> str:
     """What a typed query is compared as: NFKC, lower case, simplified Chinese, no spaces."""
     text = unicodedata.normalize("NFKC", text or "").strip().lower()
-    return to_simplified("".join(text.split()))
+    text = "".join(text.split())
+    # ASCII has no traditional forms: no converter (loading it costs ~20 ms, e.g. the list's first empty query)
+    return text if text.isascii() else to_simplified(text)
 
 
 @functools.lru_cache(maxsize=65536)
