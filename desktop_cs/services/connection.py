@@ -181,3 +181,61 @@ def configured_url() -> str | None:
 def is_team_mode() -> bool:
     """Whether this PC works on a team server rather than its built-in database."""
     return configured_url() is not None
+
+
+#: how long "Test connection" waits for the server before saying it does not answer
+TEST_TIMEOUT_S = 5
+
+
+def test_connection(server: TeamServer, timeout: int = TEST_TIMEOUT_S) -> str | None:
+    """Try SERVER now (a short connect and ``SELECT 1``): None when it answers, else what the user reads.
+
+    Qt-free and blocking for at most about TIMEOUT seconds: views run it off the UI thread.
+    Raises FormErrors when SERVER's fields are incomplete (as ``TeamServer.validate``).
+    """
+    server.validate()
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency; a broken install says so
+        return _("This copy of the program cannot talk to a team server (the PostgreSQL driver is missing).")
+    try:
+        with psycopg.connect(host=server.host.strip(), port=int(server.port), dbname=server.database.strip(),
+                             user=server.user.strip(), password=server.password, connect_timeout=max(1, timeout),
+                             application_name="desktop_cs (test)") as conn:
+            conn.execute("SELECT 1").fetchone()
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a sentence, never a traceback
+        log.info("team server test failed for %s:%s/%s: %s", server.host, server.port, server.database, exc)
+        return connection_failure_message(server, exc)
+    return None
+
+
+def connection_failure_message(server: TeamServer, exc: BaseException) -> str:
+    """What a failed connection to SERVER means, in words the user can act on (and the server's own detail)."""
+    detail = " ".join(str(exc).split())
+    text = detail.lower()
+    where = f"{server.host.strip()}:{int(server.port)}"
+    if "password authentication failed" in text or "no password supplied" in text or "28p01" in text:
+        message = _("The server refused the user name or password. Check both (the password is case-sensitive).")
+    elif "does not exist" in text and "database" in text:
+        message = _("The server has no database named “{name}”. Check the name, or ask whoever looks after the "
+                    "server to create it (empty: the program sets it up).").format(name=server.database.strip())
+    elif "role" in text and "does not exist" in text:
+        message = _("The server has no user named “{user}”. Check the user name.").format(user=server.user.strip())
+    elif "resolve host" in text or "name or service not known" in text or "nodename nor servname" in text \
+            or "no such host" in text or "temporary failure in name resolution" in text:
+        message = _("No computer named “{host}” was found on the network. Check the server's name, or enter its "
+                    "IP address.").format(host=server.host.strip())
+    elif "refused" in text:
+        message = _("Nothing answers at {where}: check the address and the port, and that the database server is "
+                    "running and accepts connections from the network.").format(where=where)
+    elif "timeout" in text or "timed out" in text:
+        message = _("The server at {where} did not answer in time: check the network, the address and any "
+                    "firewall.").format(where=where)
+    elif "pg_hba" in text or "no encryption" in text:
+        message = _("The server does not accept connections from this PC (pg_hba.conf): ask whoever looks after "
+                    "the server to allow it.")
+    else:
+        message = _("The connection to the team server failed.")
+    if detail:
+        message += "\n" + _("(Details: {detail})").format(detail=detail[:300])
+    return message

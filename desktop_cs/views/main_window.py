@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMenu, QPushButton, QStackedWidget, QTabWidget,
                                QToolBar, QWidget)
@@ -32,6 +32,9 @@ TAB_KEY = "main_window/tab"
 
 #: how long after the window is built the other tabs start being built (the first paint comes first)
 LAZY_TAB_DELAY_MS = 300
+
+#: team mode: focus coming back refreshes My day when its data is older than this
+ACTIVATION_REFRESH_MS = 10_000
 
 DEFAULT_WIDTH = 1200
 DEFAULT_HEIGHT = 720
@@ -110,6 +113,14 @@ class MainWindow(QMainWindow):
         self.callbacks_status.clicked.connect(lambda: self.tabs.setCurrentWidget(self.callbacks_tab))
         self.callbacks_status.hide()
         self.statusBar().addPermanentWidget(self.callbacks_status)
+        # team mode: the lost-connection banner (views/connection_banner.py) and which server this is
+        from desktop_cs.views.connection_banner import ConnectionBanner
+        self.connection_banner = ConnectionBanner(self)        # objectName connectionBanner
+        self.connection_banner.restored.connect(self._connection_restored)
+        events().serverUnreachable.connect(self._server_unreachable)
+        self.server_label = QLabel()
+        self.server_label.setObjectName("serverStatusLabel")
+        self._show_server()
         events().openCustomer.connect(self._open_customer)
         from desktop_cs.views.complaints.signals import complaint_events
         complaint_events().openComplaint.connect(self._show_complaints)
@@ -266,11 +277,59 @@ class MainWindow(QMainWindow):
         self._listening = False
         from desktop_cs.views.complaints.signals import complaint_events
         for signal, slot in ((events().openCustomer, self._open_customer),
+                             (events().serverUnreachable, self._server_unreachable),
                              (complaint_events().openComplaint, self._show_complaints)):
             try:
                 signal.disconnect(slot)
             except (RuntimeError, TypeError):
                 pass
+
+    # -- team server: which one, the lost-connection banner, fresh lists when the window is activated ----
+    def _show_server(self) -> None:
+        """In team mode the status bar names the server (host:port/database; the full address, password
+        hidden, as tooltip)."""
+        from urllib.parse import urlsplit
+
+        from desktop_cs.services import database
+        server = database.state().server if database.is_team_server() else ""
+        if not server:
+            self.server_label.hide()
+            return
+        parts = urlsplit(server)
+        try:
+            where = f"{parts.hostname}:{parts.port or 5432}{parts.path}"
+        except ValueError:
+            where = server
+        self.server_label.setText(_("Team server: {server}").format(server=where))
+        self.server_label.setToolTip(server)
+        self.statusBar().addPermanentWidget(self.server_label)
+        self.server_label.show()
+
+    def _server_unreachable(self, message: str) -> None:
+        self.connection_banner.connection_lost(message)
+
+    def _connection_restored(self) -> None:
+        """The server answers again: the lists on screen reload (other PCs may have written meanwhile)."""
+        for name in ("callbacksTab", "complaintsTab"):
+            tab = self._built.get(name)
+            if tab is not None and hasattr(tab, "refresh_if_stale"):
+                tab.refresh_if_stale(0)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self._window_activated()
+
+    def _window_activated(self) -> None:
+        """Focus is back in the window: in team mode, My day and the complaint counts catch up with other PCs
+        (at most every ACTIVATION_REFRESH_MS; not while the server is unreachable or the screen is locked)."""
+        from desktop_cs.services import database
+        if self.locked or self.connection_banner.lost or not database.is_team_server():
+            return
+        for name in ("callbacksTab", "complaintsTab"):
+            tab = self._built.get(name)
+            if tab is not None and hasattr(tab, "refresh_if_stale"):
+                tab.refresh_if_stale(ACTIVATION_REFRESH_MS)
 
     def _show_complaints(self, _complaint_id: int) -> None:
         self.tabs.setCurrentWidget(self.complaints_tab)     # the tab itself shows the complaint
@@ -402,6 +461,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         for bar in state.get("bars", []):
             bar.show()
+        self.connection_banner.setVisible(self.connection_banner.lost)   # the server may have come back meanwhile
         self.statusBar().setVisible(state.get("status", True))
         self._pause_notices(False)
         for widget in state.get("windows", []):
@@ -503,6 +563,7 @@ class MainWindow(QMainWindow):
                 pass
         self.save_layout()
         self._stop_listening()
+        self.connection_banner.shutdown()
         for tab in self._built.values():
             tab.shutdown()
         super().closeEvent(event)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt, QTimer, Signal
@@ -19,7 +20,7 @@ from desktop_cs.services.permissions import ASSIGN, EDIT_SETTINGS, allowed
 from desktop_cs.views.callbacks.reminders import ReminderController
 from desktop_cs.views.callbacks.table_models import (CALLBACK_COLUMNS, CUSTOMER_ROLE, ID_ROLE, NOT_CONTACTED_COLUMNS,
                                                      RowsModel)
-from desktop_cs.views.common import ERROR_COLOR, show_error, text_width
+from desktop_cs.views.common import ERROR_COLOR, notice_service_error, show_error, text_width
 from desktop_cs.views.common.events import events
 from desktop_cs.views.common.workers import LatestOnlyWorker
 
@@ -33,6 +34,14 @@ RULES_DELAY_MS = 4000
 RULES_DAY_KEY = "callbacks/rules_last_run"
 #: My day refreshes itself this often (new due times, other people's writes)
 REFRESH_MS = 3 * 60 * 1000
+#: ... and this often on a team server, so a callback done on another PC leaves My day within a minute
+TEAM_REFRESH_MS = 30 * 1000
+
+
+def refresh_interval_ms() -> int:
+    """How often My day reloads: every 30 s on a team server, every 3 minutes on this PC's own database."""
+    from desktop_cs.services import database
+    return TEAM_REFRESH_MS if database.is_team_server() else REFRESH_MS
 SPLITTER_KEY = "callbacks/splitter"
 #: periods of the three musts panel
 PERIODS = (("this_week", "This week"), ("this_month", "This month"), ("last_month", "Last month"),
@@ -227,6 +236,7 @@ class CallbackScheduleTab(QWidget):
         self.is_supervisor = allowed(actor, ASSIGN)
         self.day: MyDay | None = None
         self.counts = (0, 0)
+        self._refreshed_at = 0.0          # time.monotonic() of the last successful load
 
         self._build_toolbar()
         self._build_lists()
@@ -242,12 +252,16 @@ class CallbackScheduleTab(QWidget):
         self.reminders = ReminderController(actor, self)
         self.reminders.notice.connect(self._show_notice)
         self.refresh_timer = QTimer(self)
-        self.refresh_timer.setInterval(REFRESH_MS)
-        self.refresh_timer.timeout.connect(self.refresh)
+        self.refresh_timer.setObjectName("myDayRefreshTimer")
+        self.refresh_timer.setInterval(refresh_interval_ms())
+        self.refresh_timer.timeout.connect(self._timed_refresh)
+        self._server_lost = False
 
         hub = events()
         hub.customersChanged.connect(self._customers_changed)
         hub.callbacksChanged.connect(self.refresh)
+        hub.serverUnreachable.connect(self._server_unreachable)
+        hub.serverRestored.connect(self._server_restored)
         self._restore_layout()
         self.refresh()
         if start_timers:
@@ -393,7 +407,9 @@ class CallbackScheduleTab(QWidget):
             day = callbacks.my_day(self.actor, self.scope())
         except ServiceError as exc:
             self.summary_label.setText(exc.message)
+            notice_service_error(exc)          # the team server is gone: the main window's banner
             return
+        self._refreshed_at = time.monotonic()
         self.day = day
         self.overdue_model.set_rows(day.overdue)
         self.today_model.set_rows(day.due_today)
@@ -424,6 +440,26 @@ class CallbackScheduleTab(QWidget):
             today=day.due_today_count, overdue=day.overdue_count, new=day.not_contacted_count))
         self.counts = (day.due_today_count, day.overdue_count)
         self.countsChanged.emit(*self.counts)
+
+    def _timed_refresh(self) -> None:
+        """The timer's reload; skipped while the team server is unreachable (the banner's poll brings it back)."""
+        if not self._server_lost:
+            self.refresh()
+
+    def refresh_if_stale(self, max_age_ms: int) -> bool:
+        """Reload My day when it is older than MAX_AGE_MS (the main window regains focus); True when it did."""
+        if self._server_lost and max_age_ms > 0:
+            return False
+        if (time.monotonic() - self._refreshed_at) * 1000 < max_age_ms:
+            return False
+        self.refresh()
+        return True
+
+    def _server_unreachable(self, _message: str) -> None:
+        self._server_lost = True
+
+    def _server_restored(self) -> None:
+        self._server_lost = False
 
     def title(self, base: str) -> str:
         """BASE with the counts, e.g. "回访计划 (3/2)" (due today / overdue); BASE alone when both are 0."""

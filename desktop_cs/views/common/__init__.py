@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
 
 from PySide6.QtCore import Qt
@@ -39,6 +40,8 @@ class FieldError(QLabel):
         """Show MESSAGE (an empty message hides the label)."""
         self.setText(message)
         self.setVisible(bool(message))
+        if message:
+            notice_service_error(message)
 
     def clear_message(self) -> None:
         self.setText("")
@@ -99,7 +102,32 @@ def line_edit(object_name: str, max_length: int | None = None) -> QLineEdit:
 
 def show_error(parent: QWidget | None, message: str, title: str | None = None) -> None:
     """A short modal error message (never a traceback)."""
+    notice_service_error(message)
     QMessageBox.critical(parent, title or _("Customer Service Desk"), message)
+
+
+def is_server_unreachable(error: BaseException | str) -> bool:
+    """Whether ERROR (a ServiceError or the message a view shows of it) says the team server cannot be reached."""
+    database = sys.modules.get("desktop_cs.services.database")
+    if database is None:            # no database opened yet: nothing can have been lost
+        return False
+    if isinstance(error, BaseException):
+        return isinstance(error, database.ServerUnreachable)
+    return bool(error) and error.startswith(database.server_unreachable_message())
+
+
+def notice_service_error(error: BaseException | str) -> bool:
+    """Tell the main window when ERROR (or the message shown of it) means the team server cannot be reached.
+
+    ``show_error`` and ``FieldError`` call it for every message they show, so any view that shows a
+    ServerUnreachable raises the main window's banner; True when it did.
+    """
+    if not is_server_unreachable(error):
+        return False
+    from desktop_cs.views.common.events import events
+    message = error.message if isinstance(error, BaseException) and hasattr(error, "message") else str(error)
+    events().serverUnreachable.emit(message)
+    return True
 
 
 def explanation(text: str, object_name: str = "explanationLabel") -> QLabel:

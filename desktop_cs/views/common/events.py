@@ -17,6 +17,10 @@ class AppEvents(QObject):
     openComplaintDraft = Signal(int, str)
     #: callbacks were created, recorded or moved (My day and the tab title refresh)
     callbacksChanged = Signal()
+    #: the team server could not be reached (the sentence shown): the main window raises its banner
+    serverUnreachable = Signal(str)
+    #: the team server answers again after a lost connection (views reload what they show)
+    serverRestored = Signal()
 
 
 _events: AppEvents | None = None

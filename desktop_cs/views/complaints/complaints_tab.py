@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
@@ -16,7 +17,7 @@ from desktop_cs.services import complaints, labels
 from desktop_cs.services.complaints import ComplaintQuery
 from desktop_cs.services.errors import ServiceError
 from desktop_cs.services.permissions import ASSIGN, EDIT_SETTINGS, allowed
-from desktop_cs.views.common import show_error, text_width
+from desktop_cs.views.common import notice_service_error, show_error, text_width
 from desktop_cs.views.common.events import events
 from desktop_cs.views.complaints.complaint_dialog import ComplaintDialog
 from desktop_cs.views.complaints.complaint_page import ComplaintPage
@@ -92,6 +93,7 @@ class ComplaintLogTab(QWidget):
         self.counts = (0, 0)
         self._reminded: set[int] = set()
         self._reminder_since: dt.datetime | None = None
+        self._refreshed_at = time.monotonic()     # of the list on screen (refresh_if_stale)
 
         self.model = ComplaintTableModel(actor, self)
         self._build_buttons()
@@ -273,7 +275,22 @@ class ComplaintLogTab(QWidget):
             return
         self._after_load(shown)
 
+    def refresh_if_stale(self, max_age_ms: int) -> bool:
+        """Team mode, the window regains focus: reload the list (keeping its place and the complaint shown) and
+        the counts when older than MAX_AGE_MS, without a message box; True when it did."""
+        if (time.monotonic() - self._refreshed_at) * 1000 < max_age_ms:
+            return False
+        shown = self.page.complaint_id()
+        try:
+            self.model.refresh()
+            self._after_load(shown)
+        except ServiceError as error:
+            notice_service_error(error)       # the team server is gone: the main window's banner
+            return False
+        return True
+
     def _after_load(self, shown: int | None) -> None:
+        self._refreshed_at = time.monotonic()
         self._update_count()
         self._update_summary()
         row = self.model.row_of(shown) if shown is not None else -1
