@@ -1,6 +1,7 @@
 """The customer archive: record, edit, find, show (masked), unmask, delete, restore and erase customers."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -88,7 +89,11 @@ class CustomerQuery:
     descending: bool = False
 
 
-@dataclass
+#: the fields of a query besides its text (what a cached page SQL is kept by)
+_QUERY_FIELDS = tuple(f.name for f in dataclasses.fields(CustomerQuery) if f.name != "text")
+
+
+@dataclass(slots=True)
 class CustomerRow:
     """One line of the archive list, already masked and labelled."""
 
@@ -156,13 +161,18 @@ def _live():
     return Customer.deleted_at.is_null() & Customer.merged_into.is_null()
 
 
+def _like_pattern(text: str) -> str:
+    """The LIKE pattern "contains TEXT", its wildcards escaped with a backslash."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _like(column: pw.Field, text: str) -> pw.Expression:
     """COLUMN contains TEXT, case-insensitively, wildcards escaped: LIKE in SQLite, ILIKE in PostgreSQL.
 
     (peewee's ILIKE operator becomes LIKE on SQLite; its LIKE would become GLOB.)
     """
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return pw.Expression(column, pw.OP.ILIKE, pw.NodeList((pw.Value(f"%{escaped}%"), pw.SQL("ESCAPE '\\'")),
+    return pw.Expression(column, pw.OP.ILIKE, pw.NodeList((pw.Value(_like_pattern(text)), pw.SQL("ESCAPE '\\'")),
                                                       glue=" "))
 
 
@@ -311,9 +321,48 @@ def _page_select(actor: User, query: CustomerQuery, offset: int = 0, limit: int 
     return select.offset(offset).limit(limit)
 
 
+#: (database, actor, query without its text, offset, limit) -> (SQL, parameters, index of the LIKE pattern)
+_PAGE_SQL: dict[tuple, tuple[str, list, int | None]] = {}
+#: stands for the search text while a page's SQL is built for the cache (ASCII: normalize_query keeps it)
+_TEXT_MARK = "text-mark-5e1d"
+
+
+def _page_sql(actor: User, query: CustomerQuery, offset: int, limit: int) -> tuple[str, list]:
+    """SQL and parameters of ``_page_select``, built once per shape of query (typing changes only the text).
+
+    Each keystroke asks for the same query with another text: the SQL is kept per actor,
+    filters, order and page, and only the LIKE pattern changes. Deleted customers are checked
+    for permission on every call; "not contacted" (its deadline moves with the clock) is
+    built each time.
+    """
+    text = normalize_query(query.text)
+    if query.deleted:
+        require(actor, ASSIGN, "customers.search_deleted")    # only a supervisor sees deleted customers
+    if query.not_contacted:
+        return _page_select(actor, query, offset, limit).sql()
+    key = (database.param, actor.id, actor.is_supervisor, bool(text), offset, limit,
+           *(getattr(query, name) for name in _QUERY_FIELDS))
+    cached = _PAGE_SQL.get(key)
+    if cached is None:
+        marked = dataclasses.replace(query, text=_TEXT_MARK if text else "")
+        sql, params = _page_select(actor, marked, offset, limit).sql()
+        pattern = _like_pattern(_TEXT_MARK)
+        where = [i for i, value in enumerate(params) if value == pattern]
+        if text and len(where) != 1:         # never expected: build without the cache
+            return _page_select(actor, query, offset, limit).sql()
+        if len(_PAGE_SQL) > 256:
+            _PAGE_SQL.clear()
+        cached = _PAGE_SQL[key] = (sql, list(params), where[0] if text else None)
+    sql, params, at = cached
+    if at is not None:
+        params = list(params)
+        params[at] = _like_pattern(text)
+    return sql, params
+
+
 def page_ids(actor: User, query: CustomerQuery, offset: int = 0, limit: int = PAGE_SIZE) -> list[int]:
     """The ids of one page of QUERY: a narrow query (joins only when filters or sorting need them)."""
-    return [row[0] for row in _page_select(actor, query, offset, limit).tuples()]
+    return [row[0] for row in database.execute_sql(*_page_sql(actor, query, offset, limit)).fetchall()]
 
 
 #: the columns of a list line, in the order ``_rows`` reads them
@@ -392,15 +441,15 @@ def _rows(ids: list[int]) -> list[CustomerRow]:
         verification = verifications.get(flags)
         if verification is None:
             verification = verifications[flags] = _verification_text(*flags)
+        overdue = (assigned_to is not None and first_contact is None and assigned_at is not None
+                   and _datetime(assigned_at) <= deadline)
+        # positional, in the field order of CustomerRow (a keystroke builds a page of these)
         append(CustomerRow(
-            id=cid, name=name, mobile=mask_mobile(mobile),
-            customer_type=types.get(customer_type) or labels.label(labels.CUSTOMER_TYPES, customer_type),
-            tier=tier_name or "", source=sources.get(source) or labels.label(labels.SOURCES, source),
-            verification=verification, specialist=specialist or "", last_contact_at=_datetime(last_contact),
-            open_callbacks=callbacks_open or 0, open_complaints=complaints_open or 0,
-            do_not_call=bool(do_not_call),
-            overdue_first_contact=bool(assigned_to and first_contact is None and assigned_at is not None
-                                       and _datetime(assigned_at) <= deadline)))
+            cid, name, mask_mobile(mobile),
+            types.get(customer_type) or labels.label(labels.CUSTOMER_TYPES, customer_type),
+            tier_name or "", sources.get(source) or labels.label(labels.SOURCES, source), verification,
+            specialist or "", None if last_contact is None else _datetime(last_contact), callbacks_open or 0,
+            complaints_open or 0, bool(do_not_call), overdue))
     return rows
 
 

@@ -219,3 +219,22 @@ def test_the_search_table_is_not_written_by_the_program():
         assert "CustomerSearch.insert" not in source and "CustomerSearch.update" not in source
         assert 'INTO "customer_search"' not in source
     assert isinstance(CustomerSearch.live, pw.BooleanField) and database is not None
+
+
+def test_the_page_sql_kept_between_keystrokes_follows_actor_filters_and_clock(supervisor, specialist):
+    from desktop_cs.services.errors import PermissionDenied
+    mine = new(specialist, "张三")
+    theirs = new(supervisor, "张三丰", customer_type="investor")
+    gone = new(supervisor, "张三姐")
+    customers.delete_customer(supervisor, gone)
+    for text in ("张", "张三", "zs", "李", "张三丰"):          # typing: the same query, another text
+        assert found(supervisor, text) == _reference_ids(supervisor, CustomerQuery(text=text)), text
+    assert found(specialist, "张") == [mine]
+    assert found(supervisor, "张", customer_type="investor") == [theirs]
+    assert found(supervisor, "张", deleted=True) == [gone]
+    with pytest.raises(PermissionDenied):
+        found(specialist, "张", deleted=True)
+    assignment.assign(supervisor, [theirs], specialist.id)
+    assert found(supervisor, "张", not_contacted=True) == []
+    clock.freeze(NOW + dt.timedelta(days=8))          # the week has passed: the deadline is not kept
+    assert found(supervisor, "张", not_contacted=True) == [mine, theirs]   # both a week without a contact
