@@ -1,11 +1,12 @@
-"""The first start: name the company and create the supervisor account (then that supervisor is signed in)."""
+"""The first start: name the company and create the supervisor account (then that supervisor is signed in), or
+choose to work on the team server instead (the dialog then ends with ``TEAM_SERVER_RESULT``)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from desktop_cs.i18n import _
 from desktop_cs.services import users
@@ -17,14 +18,23 @@ if TYPE_CHECKING:
     from desktop_cs.models import User
 
 
+#: what ``exec()`` returns when the user saved a team server instead of creating an account here: the caller
+#: (app.py) opens the server now and shows its sign-in (or this dialog again when the server has no users yet)
+TEAM_SERVER_RESULT = 2
+
+
 class FirstRunDialog(QDialog):
     """Asks for the company name and the first supervisor's login, name and password."""
+
+    TEAM_SERVER_RESULT = TEAM_SERVER_RESULT
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("firstRunDialog")
         self.setWindowTitle(_("Welcome to the Customer Service Desk"))
         self.user: User | None = None
+        #: the user chose (and saved) a team server instead: exec() returned TEAM_SERVER_RESULT
+        self.switched_to_team_server = False
 
         self.company_edit = line_edit("companyEdit", 100)
         self.company_edit.setMinimumWidth(text_width(self.company_edit, 36))
@@ -70,14 +80,34 @@ class FirstRunDialog(QDialog):
         self.create_button.clicked.connect(self._create)
         buttons.rejected.connect(self.reject)
 
+        self.team_server_button = QPushButton(_("Work on a team server instead…"))
+        self.team_server_button.setObjectName("teamServerButton")
+        self.team_server_button.setFlat(True)
+        self.team_server_button.setAutoDefault(False)
+        self.team_server_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.team_server_button.setStyleSheet("QPushButton#teamServerButton { color: palette(link); "
+                                              "text-decoration: underline; border: none; }")
+        self.team_server_button.setToolTip(_("Your team already shares a database on the office server (or will): "
+                                             "enter its address instead of creating an account on this PC."))
+        self.team_server_button.clicked.connect(self.choose_team_server)
+        team_row = QHBoxLayout()
+        team_row.addWidget(self.team_server_button)
+        team_row.addStretch(1)
+
         layout = QVBoxLayout(self)
         layout.addWidget(explanation(
             _("This is the first start: create the supervisor account that manages the team."),
             "firstRunExplanation"))
+        server = _server_in_use()
+        if server:
+            layout.addWidget(explanation(
+                _("The team server {server} has no accounts yet: the account you create here is the team's "
+                  "supervisor.").format(server=server), "firstRunServerNote"))
         layout.addSpacing(text_width(self, 1))
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addStretch(1)
+        layout.addLayout(team_row)
         layout.addWidget(buttons)
         self.company_edit.setFocus()
 
@@ -101,10 +131,30 @@ class FirstRunDialog(QDialog):
             QGuiApplication.restoreOverrideCursor()
         self.accept()
 
+    def choose_team_server(self) -> bool:
+        """"Work on a team server instead…": the server's details (tried before they are saved); once saved the
+        dialog ends with TEAM_SERVER_RESULT. False when the user went back."""
+        from desktop_cs.views.team_server_form import TEAM, TeamServerDialog
+        if TeamServerDialog.ask(self, choose_mode=False, require_connection=True) != TEAM:
+            return False
+        self.switched_to_team_server = True
+        self.done(TEAM_SERVER_RESULT)
+        return True
+
     @classmethod
     def ask(cls, parent: QWidget | None = None) -> User | None:
-        """Show the dialog; the new supervisor, signed in, or None when cancelled."""
+        """Show the dialog; the new supervisor, signed in, or None when cancelled or when the user chose a team
+        server instead (use exec() and TEAM_SERVER_RESULT to tell the two apart)."""
         dialog = cls(parent)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.user
         return None
+
+
+def _server_in_use() -> str:
+    """The team server this dialog would create the account on ("" for this PC's own database)."""
+    import sys
+    database = sys.modules.get("desktop_cs.services.database")
+    if database is None or not database.is_team_server():
+        return ""
+    return database.state().server

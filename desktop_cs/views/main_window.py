@@ -371,10 +371,18 @@ class MainWindow(QMainWindow):
                                           and self.tabs.widget(index) is self._built["customersTab"])
 
     # -- menu commands (dialogs are imported when first used, to keep the start fast) ----------
-    def show_settings(self) -> None:
+    def show_settings(self, page: str = "general") -> None:
         from desktop_cs.views.settings_dialog import SettingsDialog
-        SettingsDialog(self).exec()
+        dialog = SettingsDialog(self, page if isinstance(page, str) else "general")   # triggered(bool) too
+        dialog.exec()
         self.idle.set_minutes(settings.idle_lock_minutes())     # a new idle time applies at once
+        if dialog.restart_requested:                             # another database: reopen on it, sign in again
+            self.restart()
+
+    def restart(self) -> None:
+        """End the event loop with the code that makes ``app.run_gui`` open the database again and sign in."""
+        from desktop_cs.views.data_actions import RESTART_EXIT_CODE
+        QApplication.exit(RESTART_EXIT_CODE)
 
     def show_users(self) -> None:
         from desktop_cs.views.users_dialog import UsersDialog

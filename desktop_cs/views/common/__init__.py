@@ -48,6 +48,38 @@ class FieldError(QLabel):
         self.hide()
 
 
+class WrapLabel(QLabel):
+    """A word-wrapped label that asks its layout for the height its text needs at its width.
+
+    Qt does not pass height-for-width through every layout (tab widgets, some form rows), so a
+    plain wrapping label can be squeezed into too few lines; this one raises its minimum height
+    each time its width changes.
+    """
+
+    def __init__(self, text: str = "", object_name: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        if object_name:
+            self.setObjectName(object_name)
+        self.setWordWrap(True)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override: the minimum height does that job
+        return False
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setText(text)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self.width() > 0:
+            needed = self.heightForWidth(self.width())
+            if needed > 0 and needed != self.minimumHeight():
+                self.setMinimumHeight(needed)
+
+
 def field_with_error(editor: QWidget, error: FieldError) -> QWidget:
     """A form cell holding EDITOR with its error label right below it."""
     cell = QWidget()
