@@ -26,6 +26,7 @@ import peewee as pw
 
 from desktop_cs import clock
 from desktop_cs.i18n import _, current_language, ngettext
+from desktop_cs.models import sql
 from desktop_cs.models import (Callback, CallbackAttempt, CallbackRule, Campaign, Complaint, Customer, Handover,
                                HandoverRead, Tier, User, database)
 from desktop_cs.models.callback import METHODS, NEXT_STEPS, OUTCOMES, PURPOSES, SATISFACTIONS
@@ -510,7 +511,7 @@ def _insert_raw(rows: list[dict]) -> int:
     fields = [f for f in Callback._meta.sorted_fields if not isinstance(f, pw.AutoField)]
     names = {name for row in rows for name in row}
     used = [f for f in fields if f.name in names or f.default is not None]
-    sql = 'INSERT OR IGNORE INTO "callback" ({}) VALUES ({})'.format(
+    statement = 'INSERT OR IGNORE INTO "callback" ({}) VALUES ({})'.format(
         ", ".join(f'"{f.column_name}"' for f in used), ", ".join("?" * len(used)))
 
     def value(field: pw.Field, row: dict):
@@ -520,7 +521,7 @@ def _insert_raw(rows: list[dict]) -> int:
         return field.db_value(default)
 
     cursor = database.cursor()
-    cursor.executemany(sql, [tuple(value(f, row) for f in used) for row in rows])
+    cursor.executemany(statement, [tuple(value(f, row) for f in used) for row in rows])
     return cursor.rowcount
 
 
@@ -1255,8 +1256,8 @@ def three_musts(actor: User, date_from: dt.date, date_to: dt.date, specialist_id
     recorded = _count(*due, (Callback.status == "done") | (Callback.attempts > 0))
 
     first_contact = Callback.trigger_key.startswith("assign:")
-    limit_3 = pw.fn.datetime(Callback.triggered_at, f"+{ON_TIME_DAYS} days")
-    limit_7 = pw.fn.datetime(Callback.triggered_at, f"+{FIRST_CONTACT_DAYS} days")
+    limit_3 = sql.plus_days(Callback.triggered_at, ON_TIME_DAYS)
+    limit_7 = sql.plus_days(Callback.triggered_at, FIRST_CONTACT_DAYS)
     deadline = pw.Case(None, [(first_contact, limit_7)], limit_3)
     triggered = [*mine, Callback.triggered_at.is_null(False), Callback.triggered_at >= lo, Callback.triggered_at < hi,
                  Callback.status != "cancelled"]

@@ -440,7 +440,11 @@ class _Builder:
         marks = ", ".join([self.db.param] * (columns.count(",") + 1))
         cursor = self.conn.cursor()
         if not self._sqlite:
-            cursor.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', rows)
+            # PostgreSQL: COPY, many times faster than row-by-row INSERTs; triggers and constraints still apply.
+            # Values go as text, so 0/1 read as booleans where the column is one.
+            with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
             return
         stage = f"demo_stage_{table}"
         if stage not in self._stages:

@@ -35,7 +35,7 @@ import peewee as pw
 
 from desktop_cs import clock, i18n, paths
 from desktop_cs.i18n import N_, _, ngettext
-from desktop_cs.models import Assignment, Customer, CustomerTag, Tag, Tier, User, database
+from desktop_cs.models import Assignment, Customer, CustomerTag, Tag, Tier, User, database, sql
 from desktop_cs.services import audit, identity, labels, spreadsheets, team_settings
 from desktop_cs.services.errors import ServiceError, ValidationError
 from desktop_cs.services.permissions import IMPORT, action
@@ -928,9 +928,9 @@ _INSERT_COLUMNS = ("id", "name", "search_key", "mobile", "id_number", "email", "
 
 def _insert_batch(rows: list[tuple]) -> None:
     """Insert one batch of new customers below the ORM (one executemany), inside the import's transaction."""
-    sql = 'INSERT INTO "customer" ({}) VALUES ({})'.format(
+    statement = 'INSERT INTO "customer" ({}) VALUES ({})'.format(
         ", ".join(f'"{c}"' for c in _INSERT_COLUMNS), ", ".join([database.param] * len(_INSERT_COLUMNS)))
-    database.cursor().executemany(sql, rows)
+    database.cursor().executemany(statement, rows)
 
 
 def _tag_ids(names: set[str]) -> dict[str, int]:
@@ -957,9 +957,9 @@ def _link_tags(links: list[tuple[int, str]]) -> None:
         existing.update(CustomerTag.select(CustomerTag.customer, CustomerTag.tag).where(
             CustomerTag.customer.in_(chunk)).tuples())
     fresh = [r for r in rows if r not in existing]
-    sql = 'INSERT INTO "customer_tag" ("customer_id", "tag_id") VALUES ({0}, {0})'.format(database.param)
+    statement = 'INSERT INTO "customer_tag" ("customer_id", "tag_id") VALUES ({0}, {0})'.format(database.param)
     for chunk in _chunks(fresh, BATCH):
-        database.cursor().executemany(sql, chunk)
+        database.cursor().executemany(statement, chunk)
 
 
 def _assign(actor: User, by_specialist: dict[int, list[int]], now: dt.datetime, move_open: bool,
@@ -968,12 +968,12 @@ def _assign(actor: User, by_specialist: dict[int, list[int]], now: dt.datetime, 
     specialists."""
     from desktop_cs.services import callbacks
 
-    sql = ('INSERT INTO "assignment" ("customer_id", "specialist_id", "assigned_by_id", "assigned_at", "reason") '
+    statement = ('INSERT INTO "assignment" ("customer_id", "specialist_id", "assigned_by_id", "assigned_at", "reason") '
            'VALUES ({0}, {0}, {0}, {0}, {0})').format(database.param)
     stamp = _stamp(now)
     for specialist_id, ids in by_specialist.items():
         for chunk in _chunks(ids, BATCH):
-            database.cursor().executemany(sql, [(cid, specialist_id, actor.id, stamp, "import") for cid in chunk])
+            database.cursor().executemany(statement, [(cid, specialist_id, actor.id, stamp, "import") for cid in chunk])
         if first_contact:
             callbacks.create_first_contact(actor, ids, specialist_id, now, move_open=move_open)
 
@@ -1045,10 +1045,10 @@ def _apply_updates(actor: User, rows: list[PreviewRow], mapped: set[str], now: d
             statements.append((*(new[c] for c in columns), key, stamp, row.match_id))
         tick(1)
     if statements:
-        sql = 'UPDATE "customer" SET {}, "search_key" = {p}, "updated_at" = {p}, "version" = "version" + 1 ' \
+        statement = 'UPDATE "customer" SET {}, "search_key" = {p}, "updated_at" = {p}, "version" = "version" + 1 ' \
               'WHERE "id" = {p}'.format(", ".join(f'"{c}" = {database.param}' for c in columns), p=database.param)
         for chunk in _chunks(statements, BATCH):
-            database.cursor().executemany(sql, chunk)
+            database.cursor().executemany(statement, chunk)
     for specialist, customer_ids in reassign.items():
         for chunk in _chunks(customer_ids):
             Customer.update(assigned_to=specialist, assigned_at=now, first_contact_at=None, updated_at=now,
@@ -1109,17 +1109,16 @@ def run_import(actor: User, plan: Preview, progress: Progress | None = None, *, 
         links: list[tuple[int, str]] = []
         by_specialist: dict[int, list[int]] = {}
         if new_rows:
-            next_id = (Customer.select(pw.fn.MAX(Customer.id)).scalar() or 0) + 1
+            new_ids = iter(sql.reserve_ids(Customer, len(new_rows)))
             batch: list[tuple] = []
             for row in new_rows:
                 v = row.values
-                cid = next_id
-                next_id += 1
+                cid = next(new_ids)
                 specialist = v[8]
                 tags = v[9] or ()
                 batch.append((cid, v[0], customer_search_key(v[0], v[1], v[2], v[3], v[4], list(tags)), v[1], v[2],
                               v[3], v[4], v[5] or "prospect", v[6], v[7] or "import", _stamp(v[11]), specialist,
-                              stamp if specialist and plan.new_assignments else None, v[10] or "", "", 0, stamp,
+                              stamp if specialist and plan.new_assignments else None, v[10] or "", "", False, stamp,
                               actor.id, stamp, 1))
                 links += [(cid, t) for t in tags]
                 if specialist:

@@ -18,6 +18,7 @@ import peewee as pw
 
 from desktop_cs import clock
 from desktop_cs.i18n import N_, _
+from desktop_cs.models import sql
 from desktop_cs.models import (Callback, CallbackAttempt, Campaign, Complaint, ComplaintCategory, Customer, Enquiry,
                                EnquiryTopic, Tier, User)
 from desktop_cs.reports.data import (AttemptLine, CallbackForm, CallbackForms, CallbackSummary, ComplaintLine,
@@ -166,17 +167,6 @@ def _weeks(date_from: dt.date, date_to: dt.date, counts: dict[str, int]) -> list
     return out
 
 
-def _no_index(column) -> pw.Expression:
-    """COLUMN written ``+column``: SQLite then reads the table in order instead of through an index on it,
-    which is much faster when most rows qualify anyway (a year of callbacks)."""
-    return pw.NodeList((pw.SQL("+"), column), glue="")
-
-
-def _week_start(column) -> pw.Expression:
-    """SQLite: the Monday of COLUMN's week as YYYY-MM-DD ('weekday 0' is the Sunday ending the week)."""
-    return pw.fn.date(column, "weekday 0", "-6 days").coerce(False)
-
-
 # -- callback record forms (回访记录表) -------------------------------------------------------------------------
 
 def choice_labels() -> dict[str, dict[str, str]]:
@@ -298,18 +288,17 @@ def _callback_figures(lo: dt.datetime, hi: dt.datetime, now: dt.datetime, specia
     due_past = (C.due_at >= lo) & (C.due_at < min(hi, now))
     triggered = (C.triggered_at >= lo) & (C.triggered_at < hi)
     deadline = pw.Case(None, [(C.trigger_key.startswith("assign:"),
-                               pw.fn.datetime(C.triggered_at, f"+{FIRST_CONTACT_DAYS} days"))],
-                       pw.fn.datetime(C.triggered_at, f"+{ON_TIME_DAYS} days"))
-    # SQLite: a condition is 1, 0 or NULL; TOTAL of it counts the rows where it holds
-    counts = [pw.fn.TOTAL(due_in), pw.fn.TOTAL(due_past), pw.fn.TOTAL(due_past & (C.attempts > 0)),
-              pw.fn.TOTAL(triggered), pw.fn.TOTAL(triggered & (deadline < now)),
-              pw.fn.TOTAL(triggered & (C.done_at <= deadline))]
+                               sql.plus_days(C.triggered_at, FIRST_CONTACT_DAYS))],
+                       sql.plus_days(C.triggered_at, ON_TIME_DAYS))
+    counts = [sql.count_if(due_in), sql.count_if(due_past), sql.count_if(due_past & (C.attempts > 0)),
+              sql.count_if(triggered), sql.count_if(triggered & (deadline < now)),
+              sql.count_if(triggered & (C.done_at <= deadline))]
     where = [due_in | triggered]
     if specialist_id is not None:
         where.append(C.assigned_to == specialist_id)
         who = C.assigned_to
     else:
-        who = _no_index(C.assigned_to)    # one pass over the table, not a walk of the assignee index
+        who = sql.no_index(C.assigned_to)    # one pass over the table, not a walk of the assignee index
     query = (C.select(who, C.status, C.outcome, C.satisfaction, *counts).where(*where)
              .group_by(who, C.status, C.outcome, C.satisfaction).tuples())
     keys = ["planned", "done", "overdue", "cancelled", "reached", "not_reached", "recorded_total", "recorded",
@@ -400,7 +389,7 @@ def callback_summary(actor: User, date_from: dt.date, date_to: dt.date, speciali
     suggestions_total = 0
     # most callbacks of a long period qualify: one pass over the table beats the (status, due_at) index
     suggestions = (Callback.select(Callback.suggestions, pw.fn.COUNT(Callback.id), pw.fn.MAX(Callback.done_at))
-                   .where(_no_index(Callback.status) == "done", Callback.due_at >= lo, Callback.due_at < hi, *mine,
+                   .where(sql.no_index(Callback.status) == "done", Callback.due_at >= lo, Callback.due_at < hi, *mine,
                           Callback.suggestions != "")
                    .group_by(Callback.suggestions).tuples())
     for text, n, last in suggestions:
@@ -442,9 +431,9 @@ def complaint_report(actor: User, date_from: dt.date, date_to: dt.date) -> Compl
 
     lo, hi = _bounds(date_from, date_to)
     a = complaints.analysis(actor, date_from, date_to)
-    weekly = dict(Complaint.select(_week_start(Complaint.received_at), pw.fn.COUNT(Complaint.id))
+    weekly = dict(Complaint.select(sql.week_start_text(Complaint.received_at), pw.fn.COUNT(Complaint.id))
                   .where(Complaint.received_at >= lo, Complaint.received_at < hi)
-                  .group_by(_week_start(Complaint.received_at)).tuples())
+                  .group_by(sql.week_start_text(Complaint.received_at)).tuples())
     overdue_q = complaints.ComplaintQuery(overdue=True, date_from=date_from, date_to=date_to)
     escalated_q = complaints.ComplaintQuery(escalated=True, date_from=date_from, date_to=date_to)
     both_q = complaints.ComplaintQuery(overdue=True, escalated=True, date_from=date_from, date_to=date_to)
@@ -614,8 +603,8 @@ def enquiry_summary(actor: User, date_from: dt.date, date_to: dt.date, specialis
                          for ch, n, r in grouped(Enquiry.channel)), key=lambda c: -c.total)
     by_specialist = sorted((EnquiryCount(names.get(u, str(u)), int(n), int(r or 0))
                             for u, n, r in grouped(Enquiry.handled_by)), key=lambda c: (-c.total, c.label))
-    weekly = dict(Enquiry.select(_week_start(Enquiry.created_at), total).where(*where)
-                  .group_by(_week_start(Enquiry.created_at)).tuples())
+    weekly = dict(Enquiry.select(sql.week_start_text(Enquiry.created_at), total).where(*where)
+                  .group_by(sql.week_start_text(Enquiry.created_at)).tuples())
     unknown = Enquiry.select(total).where(*where, Enquiry.customer.is_null()).scalar() or 0
     report = EnquirySummary(
         info=_info(actor, "enquiry_summary", f"{_period(date_from, date_to)} · {scope}"), date_from=date_from,

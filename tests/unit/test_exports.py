@@ -128,7 +128,18 @@ def test_callbacks_complaints_and_points_ledger(tmp_path, demo, fmt):
         assert not [m for m in full if m in text]
 
 
-def test_an_export_imports_back_unchanged(tmp_path, data_dir, supervisor, specialist):
+def _another_team_database(request) -> str | None:
+    """On the team server, a second empty database (the other office); None on SQLite (the new data folder's file)."""
+    from desktop_cs.services import connection
+    if not connection.configured_url():
+        return None
+    server = request.getfixturevalue("postgres_server")
+    url = server.new_database()
+    request.addfinalizer(lambda: server.drop_database(url))
+    return url
+
+
+def test_an_export_imports_back_unchanged(request, tmp_path, data_dir, supervisor, specialist):
     Tier.create(name="VIP")
     vip = Tier.get(Tier.name == "VIP").id
     for n, memo in enumerate(NASTY_MEMOS):
@@ -159,7 +170,7 @@ def test_an_export_imports_back_unchanged(tmp_path, data_dir, supervisor, specia
         dbmod.close_database()
         paths.set_data_dir(tmp_path / f"other-{fmt}")
         from desktop_cs.services.database import open_app_database
-        open_app_database()
+        open_app_database(url=_another_team_database(request))
         boss = users.first_run("另一家", "boss", "王主管", "test-pass-123", "test-pass-123")
         users.create_user(boss, "spec1", "李专员", "specialist", "test-pass-123")
         Tier.create(name="VIP")
