@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_printing.register(sub)
     from desktop_cs import cli_data
     cli_data.register(sub)
+    from desktop_cs import cli_team
+    cli_team.register(sub)
     return parser
 
 
