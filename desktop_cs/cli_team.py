@@ -67,8 +67,9 @@ def cmd_migrate_to(args) -> int:
                    "Copied {rows} rows of {n} tables in {seconds:.1f} s.", len(report.tables)).format(
         rows=report.rows, n=len(report.tables), seconds=seconds.get("copy", 0.0) + seconds.get("indexes", 0.0)
         + seconds.get("constraints", 0.0)))
-    width = max([len(t.name) for t in report.tables] + [len(_("table"))])
-    print(f"  {_('table').ljust(width)}  {_('this PC'):>10}  {_('server'):>10}")
+    heads = (_("table"), _("this PC"), _("server"))
+    width = max([len(t.name) for t in report.tables] + [len(heads[0])])
+    print(f"  {heads[0].ljust(width)}  {heads[1]:>10}  {heads[2]:>10}")
     for table in report.tables:
         print(f"  {table.name.ljust(width)}  {table.rows:>10,}  {table.target_rows:>10,}")
     print(_("Row counts: identical on both sides in all {n} tables.").format(n=len(report.tables)))
