@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         events().serverUnreachable.connect(self._server_unreachable)
         self.server_label = QLabel()
         self.server_label.setObjectName("serverStatusLabel")
+        self.statusBar().addPermanentWidget(self.server_label)
         self._show_server()
         events().openCustomer.connect(self._open_customer)
         from desktop_cs.views.complaints.signals import complaint_events
@@ -302,7 +303,6 @@ class MainWindow(QMainWindow):
             where = server
         self.server_label.setText(_("Team server: {server}").format(server=where))
         self.server_label.setToolTip(server)
-        self.statusBar().addPermanentWidget(self.server_label)
         self.server_label.show()
 
     def _server_unreachable(self, message: str) -> None:

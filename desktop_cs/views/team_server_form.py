@@ -49,9 +49,9 @@ class TeamServerForm(QWidget):
         self.last_test: str | None = None      # the last test's outcome ("" ok, message, or None: not tested)
         self.last_tested: TeamServer | None = None
 
-        self.this_pc_radio = QRadioButton(_("This PC only (built-in database)"))
+        self.this_pc_radio = QRadioButton(_("This PC only (built-in database)"), self)
         self.this_pc_radio.setObjectName("thisPcRadio")
-        self.team_radio = QRadioButton(_("Team server (several PCs share one database)"))
+        self.team_radio = QRadioButton(_("Team server (several PCs share one database)"), self)
         self.team_radio.setObjectName("teamServerRadio")
         self.mode_group = QButtonGroup(self)
         self.mode_group.addButton(self.this_pc_radio)
@@ -114,16 +114,15 @@ class TeamServerForm(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.this_pc_radio)
+        layout.addWidget(this_pc_note)
         if choose_mode:
-            layout.addWidget(self.this_pc_radio)
-            layout.addWidget(this_pc_note)
             layout.addSpacing(text_width(self, 1))
-            layout.addWidget(self.team_radio)
-            layout.addWidget(team_note)
-        else:
-            this_pc_note.hide()
-            self.this_pc_radio.hide()
-            self.team_radio.hide()
+        layout.addWidget(self.team_radio)
+        layout.addWidget(team_note)
+        if not choose_mode:                 # only the server's fields
+            for widget in (self.this_pc_radio, this_pc_note, self.team_radio):
+                widget.hide()
             team_note.setIndent(0)
             layout.addWidget(team_note)
         layout.addWidget(self.server_fields)
