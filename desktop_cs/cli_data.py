@@ -166,7 +166,15 @@ def cmd_backup(args) -> int:
     cli = _cli()
     cli._open_database()
     actor = cli._sign_in(args)
+    from desktop_cs.services.database import is_team_server, state
+    if is_team_server():
+        print(_("Backing up the team server {server} with pg_dump …").format(server=state().server), flush=True)
     info = backups.backup(actor, args.output)
+    if info.path.suffix == backups.DUMP_SUFFIX:
+        print(_("Backup of the team server written to {file} ({mb:.1f} MB, pg_dump in {copy:.1f} s); "
+                "pg_restore --list reads its {n} tables.").format(file=info.path, mb=info.size / 1e6,
+                                                                   copy=info.seconds, n=info.counts.get("tables", 0)))
+        return cli.EXIT_OK
     print(_("Backup written to {file} ({mb:.1f} MB, copied in {copy:.1f} s, {check} check in {seconds:.1f} s).")
           .format(file=info.path, mb=info.size / 1e6, copy=info.seconds, check=info.checked,
                   seconds=info.check_seconds))
@@ -201,6 +209,10 @@ def cmd_restore(args) -> int:
     source = Path(args.file).expanduser()
     if not source.is_file():
         raise cli.CommandFailed(_("The file {file} does not exist.").format(file=source))
+    from desktop_cs.services import connection
+    if connection.configured_url():
+        cli._open_database()
+        backups.restore(cli._sign_in(args), source)     # a team server: says what its administrator runs
     passphrase = _passphrase(source)
     details = backups.inspect_backup(source, passphrase)
     print(_("Backup {name}: made {date}, schema version {version}").format(

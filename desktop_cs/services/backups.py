@@ -434,8 +434,15 @@ def _second_copy(info: BackupInfo, settings: BackupSettings | None = None) -> No
 
 @action("backups.backup", BACKUP_RESTORE)
 def backup(actor: User, target: str | os.PathLike | None = None) -> BackupInfo:
-    """Back up now (File → Backup now, ``desktop-cs backup``): to the backups folder, or to TARGET. Audited."""
-    info = make_backup("manual", target=target, check="integrity")
+    """Back up now (File → Backup now, ``desktop-cs backup``): to the backups folder, or to TARGET. Audited.
+
+    On a team server: ``pg_dump -Fc`` of the server's database, checked with ``pg_restore --list``
+    (or, without pg_dump on this PC, BackupFailed saying what the administrator runs).
+    """
+    if database.obj is not None and not dbmod.is_sqlite():
+        info = _pg_dump_backup(target)
+    else:
+        info = make_backup("manual", target=target, check="integrity")
     from desktop_cs.services import audit
     with database.atomic():
         audit.record(actor, "backup_made", entity="backup", summary=info.path.name,
@@ -474,6 +481,123 @@ def backup_if_changed(reason: str = "auto", check: str = "integrity") -> BackupI
 def backup_on_exit() -> BackupInfo | None:
     """The backup when the program closes, if data changed: quick_check only, the user is waiting."""
     return backup_if_changed("exit", check="quick")
+
+
+# -- the team server: pg_dump and pg_restore ------------------------------------------------------
+
+#: a team server's backup: pg_dump's custom format (not listed or pruned with the SQLite backups)
+DUMP_SUFFIX = ".dump"
+
+
+def _server() -> dict:
+    """Host, port, user, password and database name of the team server in use."""
+    from urllib.parse import unquote, urlsplit
+    parts = urlsplit(getattr(database.obj, "url", "") or "")
+    return {"host": parts.hostname or "localhost", "port": str(parts.port or 5432),
+            "user": unquote(parts.username or ""), "password": unquote(parts.password or ""),
+            "dbname": unquote(parts.path.strip("/"))}
+
+
+def _pg_args(server: dict) -> list[str]:
+    """Connection options of pg_dump / pg_restore (never the password: that goes through PGPASSWORD)."""
+    args = ["-h", server["host"], "-p", server["port"]]
+    if server["user"]:
+        args += ["-U", server["user"]]
+    return args
+
+
+def _pg_env(server: dict) -> dict[str, str]:
+    env = dict(os.environ, PGCONNECT_TIMEOUT=str(dbmod.CONNECT_TIMEOUT_S))
+    if server["password"]:
+        env["PGPASSWORD"] = server["password"]
+    return env
+
+
+def _pg_tool(name: str, near: str | None = None) -> str | None:
+    """The PostgreSQL client program NAME on PATH (or next to NEAR, the pg_dump found)."""
+    import shutil
+    found = shutil.which(name)
+    if found is None and near:
+        found = shutil.which(name, path=str(Path(near).parent))
+    return found
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def _pg_dump_backup(target: str | os.PathLike | None = None) -> BackupInfo:
+    """``pg_dump -Fc`` of the team server's database into the backups folder (or TARGET), checked with
+    ``pg_restore --list``; without pg_dump, BackupFailed with the command the server administrator runs."""
+    import shlex
+    import subprocess
+
+    server = _server()
+    now = clock.now()
+    if target is None:
+        folder = backups_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        final = _unique_name(folder, "manual", DUMP_SUFFIX, now)
+    else:
+        final = Path(target)
+        if final.is_dir():
+            final = _unique_name(final, "manual", DUMP_SUFFIX, now)
+        final.parent.mkdir(parents=True, exist_ok=True)
+    pg_dump = _pg_tool("pg_dump")
+    if pg_dump is None:
+        command = shlex.join(["pg_dump", "-Fc", *_pg_args(server), "-d", server["dbname"], "-f", final.name])
+        raise BackupFailed(_("pg_dump (PostgreSQL's backup program) is not installed on this PC, so the team server "
+                             "cannot be backed up from here. The server's administrator backs it up with this "
+                             "command (it asks for the password of the database user):\n  {command}\nOr install "
+                             "the PostgreSQL client programs on this PC (Debian/Ubuntu: sudo apt-get install "
+                             "postgresql-client) and run the backup again.").format(command=command))
+    partial = final.with_name(f".{final.name}.{os.getpid()}.partial")
+    env = _pg_env(server)
+    start = time.perf_counter()
+    try:
+        done = subprocess.run([pg_dump, "-Fc", "--no-password", *_pg_args(server), "-d", server["dbname"],
+                               "-f", str(partial)], env=env, capture_output=True, text=True)
+    except OSError as exc:
+        raise BackupFailed(_("The backup could not be made: {error}").format(error=exc)) from exc
+    copied = time.perf_counter()
+    if done.returncode != 0 or not partial.is_file():
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        log.error("pg_dump failed (%s): %s", done.returncode, done.stderr[-2000:])
+        raise BackupFailed(_("pg_dump could not back up the team server: {error}").format(
+            error=dbmod.redact_url(_last_line(done.stderr) or str(done.returncode))))
+    pg_restore = _pg_tool("pg_restore", near=pg_dump)
+    tables = 0
+    problem = _("pg_restore is not installed next to pg_dump") if pg_restore is None else ""
+    if pg_restore is not None:
+        listing = subprocess.run([pg_restore, "--list", str(partial)], capture_output=True, text=True)
+        tables = sum(1 for line in listing.stdout.splitlines() if " TABLE DATA " in line)
+        if listing.returncode != 0:
+            problem = _last_line(listing.stderr) or str(listing.returncode)
+        elif not tables:
+            problem = _("the dump holds no table data")
+    checked = time.perf_counter()
+    if problem:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise BackupFailed(_("The backup copy failed its check, so it was not kept: {problem}").format(
+            problem=problem))
+    os.replace(partial, final)
+    log.info("pg_dump of the team server to %s in %.2f s, %d tables listed", final, copied - start, tables)
+    return BackupInfo(final, now, "manual", final.stat().st_size, checked="pg_restore --list",
+                      counts={"tables": tables}, seconds=copied - start, check_seconds=checked - copied)
+
+
+def _team_restore_message(source: str | os.PathLike) -> str:
+    """What a restore on a team server says: the administrator's job, with the pg_restore command."""
+    import shlex
+    server = _server()
+    command = shlex.join(["pg_restore", "--clean", "--if-exists", *_pg_args(server), "-d", server["dbname"],
+                          Path(source).name])
+    return _("This PC works on a team server: restoring it is the server administrator's job, as it replaces the "
+             "data of every PC. With the program closed on every PC, the administrator restores a backup made by "
+             "desktop-cs backup (pg_dump) with:\n  {command}").format(command=command)
 
 
 # -- retention -------------------------------------------------------------------------------------
@@ -710,6 +834,8 @@ def restore_database(source: str | os.PathLike, passphrase: str | None = None, *
                      path: str | os.PathLike | None = None) -> RestoreResult:
     """The restore itself (the action checks the permission; ``restore_as`` checks the user against the backup
     when the database is too damaged to sign in). PATH: the database file (the one in use by default)."""
+    if database.obj is not None and not dbmod.is_sqlite():
+        raise ServiceError(_team_restore_message(source))
     start = time.perf_counter()
     source = Path(source)
     path = Path(path or dbmod.sqlite_path() or paths.database_path())
