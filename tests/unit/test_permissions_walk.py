@@ -254,6 +254,7 @@ FACTORIES: dict[str, Callable[[World], Call]] = {
     "customers.timeline": lambda w: A(w.their_customer),
     "customers.update": lambda w: A(w.my_customer, _customer_input()),
     "demo.generate": lambda w: A(10),
+    "team.migrate_to": lambda w: A("postgresql://nobody@127.0.0.1:1/none"),
     # enquiries
     "enquiries.for_customer": lambda w: A(w.their_customer),
     "enquiries.record": lambda w: A(channel="hotline", topic_id=w.topic, summary="问提现",
@@ -446,7 +447,8 @@ def test_own_things_really_are_workable(world):
 #: actions that work on files or the database file itself (a backup cannot copy a database inside an open
 #: write transaction): the walk only needs them refused, which happens before they touch anything
 OUTSIDE_THE_DATABASE = {"backups.backup", "backups.check", "backups.check_data", "backups.restore",
-                        "backups.settings", "exports.export", "imports.preview", "imports.run", "demo.generate"}
+                        "backups.settings", "exports.export", "imports.preview", "imports.run", "demo.generate",
+                        "team.migrate_to"}
 
 
 def test_a_supervisor_is_refused_nothing_on_the_same_calls(world):
