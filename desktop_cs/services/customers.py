@@ -12,7 +12,7 @@ from desktop_cs.i18n import _
 from desktop_cs.models import (AuditEntry, Callback, Complaint, Customer, CustomerTag, Tag, Tier, User,
                                database)
 from desktop_cs.models.customer import CUSTOMER_TYPES, SOURCES, CustomerSearch
-from desktop_cs.services import audit, identity, labels, points
+from desktop_cs.services import audit, identity, labels
 from desktop_cs.services.errors import Conflict, FormErrors, NotFound, ValidationError
 from desktop_cs.services.masking import mask_id_number, mask_mobile
 from desktop_cs.services.permissions import ASSIGN, LOOKUP, UNMASK, WORK_OWN, action, require, require_own
@@ -671,6 +671,7 @@ def create_customer(actor: User, data: CustomerInput) -> int:
                      summary=customer.name,
                      details={"changes": {f: [None, _audit_value(f, getattr(customer, f))] for f in AUDITED_FIELDS
                                           if getattr(customer, f) not in (None, "", False)}})
+        from desktop_cs.services import points   # imported on first save: opening the archive needs none of it
         points.on_customer_saved(actor, customer.id, None)   # registration / verification awards, once
         return customer.id
 
@@ -731,6 +732,7 @@ def update_customer(actor: User, customer_id: int, data: CustomerInput, expected
         audit.record(actor, "customer_updated", entity="customer", entity_id=customer_id, customer_id=customer_id,
                      summary=customer.name, details={"changes": changes})
         # a verification (or registration) that became set is the points event; each awards once
+        from desktop_cs.services import points
         points.on_customer_saved(actor, customer_id, {k: old[k] for k in (*points.VERIFICATION_EVENTS,
                                                                             "referred_by_id")})
         return customer.version + 1
