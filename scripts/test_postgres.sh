@@ -34,6 +34,7 @@ DO \$\$ BEGIN
     CREATE ROLE $ROLE LOGIN CREATEDB CREATEROLE PASSWORD '$PASSWORD';
   END IF;
 END \$\$;
+GRANT pg_signal_backend TO $ROLE;
 ALTER SYSTEM SET fsync = off;
 ALTER SYSTEM SET synchronous_commit = off;
 ALTER SYSTEM SET full_page_writes = off;

@@ -61,3 +61,12 @@ def reserve_ids(model: type[pw.Model], count: int) -> list[int]:
     rows = db.execute_sql(f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id')) "
                           f"FROM generate_series(1, {int(count)})").fetchall()
     return sorted(r[0] for r in rows)
+
+
+def for_update(query: pw.Select) -> pw.Select:
+    """QUERY locking the rows it reads until the transaction ends: ``SELECT ... FOR UPDATE`` on PostgreSQL
+    inside a transaction, so two PCs saving the same record take turns and the second sees the first's
+    version. SQLite needs nothing: BEGIN IMMEDIATE holds the whole database already."""
+    if is_sqlite() or not query.model._meta.database.in_transaction():
+        return query
+    return query.for_update()

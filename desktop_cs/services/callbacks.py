@@ -432,7 +432,8 @@ def _stamp(moment: dt.datetime) -> str:
 
 
 def _get(callback_id: int) -> Callback:
-    callback = Callback.get_or_none(Callback.id == callback_id)
+    """The callback (locked until the transaction ends when read inside one on the team server)."""
+    callback = sql.for_update(Callback.select().where(Callback.id == callback_id)).first()
     if callback is None:
         raise NotFound(_("Callback {id} does not exist.").format(id=callback_id))
     return callback

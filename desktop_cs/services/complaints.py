@@ -30,6 +30,7 @@ import peewee as pw
 
 from desktop_cs import clock
 from desktop_cs.i18n import _, ngettext
+from desktop_cs.models import sql
 from desktop_cs.models import (Callback, CallbackAttempt, Complaint, ComplaintCategory, ComplaintStateChange,
                                Customer, Enquiry, HarassingCall, HarassingNumber, RootCause, SeverityTarget, User,
                                database)
@@ -471,7 +472,8 @@ def _dt(value) -> dt.datetime | None:
 
 
 def _get(complaint_id: int) -> Complaint:
-    complaint = Complaint.get_or_none(Complaint.id == complaint_id)
+    """The complaint (locked until the transaction ends when read inside one on the team server)."""
+    complaint = sql.for_update(Complaint.select().where(Complaint.id == complaint_id)).first()
     if complaint is None:
         raise NotFound(_("Complaint {id} does not exist.").format(id=complaint_id))
     return complaint

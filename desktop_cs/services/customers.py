@@ -9,6 +9,7 @@ import peewee as pw
 
 from desktop_cs import clock
 from desktop_cs.i18n import _
+from desktop_cs.models import sql
 from desktop_cs.models import (AuditEntry, Callback, Complaint, Customer, CustomerTag, Tag, Tier, User,
                                database)
 from desktop_cs.models.customer import CUSTOMER_TYPES, SOURCES, CustomerSearch
@@ -470,7 +471,8 @@ def count(actor: User, query: CustomerQuery) -> int:
 
 
 def _get(customer_id: int) -> Customer:
-    customer = Customer.get_or_none(Customer.id == customer_id)
+    """The customer (locked until the transaction ends when read inside one on the team server)."""
+    customer = sql.for_update(Customer.select().where(Customer.id == customer_id)).first()
     if customer is None:
         raise NotFound(_("Customer {id} does not exist.").format(id=customer_id))
     return customer

@@ -186,7 +186,8 @@ def open_app_database(path: Path | None = None, *, read_only: bool = False, url:
     if network:
         log.warning("the data folder %s is on a network drive: rollback journal instead of WAL", target.parent)
     db = dbmod.open_database(target, wal=not network, read_only=read_only)
-    _state = DatabaseState(target, network, _state.read_only_reason if read_only else "")
+    _state = DatabaseState(target, network=network,
+                           read_only_reason=_state.read_only_reason if read_only else "")
     if not read_only and migrations.pending(db) and migrations.current_version(db) > 0:
         from desktop_cs.services import backups
         backups.make_backup("before-migration", check="quick")
@@ -299,7 +300,8 @@ def switch_to_read_only(reason: str) -> None:
         return
     dbmod.close_database()
     dbmod.open_database(path, wal=_state.wal, read_only=True)
-    _state = DatabaseState(path, _state.network, reason or _("the database check found damage."))
+    _state = DatabaseState(path, network=_state.network,
+                           read_only_reason=reason or _("the database check found damage."))
     log.warning("database switched to read-only: %s", _state.read_only_reason)
 
 

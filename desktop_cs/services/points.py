@@ -25,9 +25,9 @@ import peewee as pw
 
 from desktop_cs import clock
 from desktop_cs.i18n import _, ngettext
+from desktop_cs.models import sql
 from desktop_cs.models import (Complaint, Customer, PointsAdjustment, PointsAllocation, PointsEntry, PointsRule, User,
                                database)
-from desktop_cs.models.db import is_sqlite
 from desktop_cs.models.points import EVENTS, ONCE_ONLY_EVENTS, RULE_MODES
 from desktop_cs.services import audit, labels, team_settings
 from desktop_cs.services.errors import Conflict, FormErrors, NotFound, PermissionDenied, ValidationError
@@ -106,10 +106,7 @@ def set_adjustment_threshold(actor: User, points: int) -> None:
 def _lock_customer(customer_id: int, *, new_business: bool = True) -> Customer:
     """The customer, locked for this transaction (FOR UPDATE where the database has it; SQLite holds the
     whole database with BEGIN IMMEDIATE already). NEW_BUSINESS refuses deleted and erased customers."""
-    query = Customer.select().where(Customer.id == customer_id)
-    if not is_sqlite(database.obj):
-        query = query.for_update()
-    customer = query.first()
+    customer = sql.for_update(Customer.select().where(Customer.id == customer_id)).first()
     if customer is None:
         raise NotFound(_("Customer {id} does not exist.").format(id=customer_id))
     if customer.merged_into_id:

@@ -11,6 +11,7 @@ from desktop_cs.models import AuditEntry, database
 from desktop_cs.services import audit
 from desktop_cs.services.errors import PermissionDenied
 from desktop_cs.services.masking import scrub, scrub_text
+from tests.db_tools import drop_guards, raw
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -38,6 +39,7 @@ def test_record_masks_full_numbers_left_in_free_text(supervisor):
     assert audit.verify_chain().ok
 
 
+@pytest.mark.sqlite_only
 def test_append_takes_the_postgres_advisory_lock_inside_the_transaction(supervisor, monkeypatch):
     seen = []
     real = database.obj.execute_sql
@@ -56,6 +58,7 @@ def test_append_takes_the_postgres_advisory_lock_inside_the_transaction(supervis
     assert seen == [("SELECT pg_advisory_xact_lock(%s)", (audit.CHAIN_LOCK_KEY,), True)]
 
 
+@pytest.mark.sqlite_only
 def test_not_postgres_on_sqlite(db):
     assert isinstance(database.obj, pw.SqliteDatabase) and not audit._is_postgres()
 
@@ -65,8 +68,8 @@ def test_verify_action_logs_its_result_and_names_the_broken_entry(supervisor, sp
     assert report.ok and report.checked >= 3
     assert AuditEntry.select().order_by(AuditEntry.id.desc()).first().action == "audit_verified"
     victim = AuditEntry.select().order_by(AuditEntry.id).offset(1).first()
-    db.execute_sql("DROP TRIGGER audit_entry_no_update")
-    db.execute_sql("UPDATE audit_entry SET user_name = 'someone' WHERE id = ?", (victim.id,))
+    drop_guards(db, "audit_entry")
+    raw(db, "UPDATE audit_entry SET user_name = 'someone' WHERE id = ?", (victim.id,))
     broken = audit.verify(supervisor)
     assert broken.first_broken_id == victim.id and broken.broken_action == victim.action
     with pytest.raises(PermissionDenied):

@@ -18,6 +18,9 @@ from desktop_cs.services.customers import CustomerInput
 from desktop_cs.services.errors import FormErrors, PermissionDenied, ServiceError
 from tests.conftest import TEST_PASSWORD
 
+#: backups and checks of this PC's SQLite file; a team server's are pg_dump's (tests/cli/test_cli_team.py)
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def demo(db):

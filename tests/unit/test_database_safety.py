@@ -66,6 +66,7 @@ def test_unc_paths_are_network_paths():
 
 # -- two writers -----------------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only     # the team server's row locks: tests/unit/test_team_server.py
 def test_a_write_waiting_on_another_gets_a_retry_message_and_loses_nothing(supervisor):
     path = dbmod.sqlite_path()
     other = sqlite3.connect(path, timeout=0, isolation_level=None)
@@ -123,6 +124,7 @@ while True:
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only
 def test_a_writer_killed_at_random_times_loses_no_committed_change(supervisor):
     path = dbmod.sqlite_path()
     dbmod.close_database()

@@ -3,6 +3,7 @@ reversal, expiry, adjustments, archive hooks, referral, merge, views, summary an
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 import time
@@ -14,9 +15,10 @@ import pytest
 from desktop_cs import clock
 from desktop_cs.models import (AuditEntry, Customer, PointsAdjustment, PointsAllocation, PointsEntry, PointsRule,
                                database)
-from desktop_cs.services import customers, merge, points, team_settings
+from desktop_cs.services import connection, customers, merge, points, team_settings
 from desktop_cs.services.customers import CustomerInput
 from desktop_cs.services.errors import Conflict, FormErrors, PermissionDenied, ValidationError
+from tests.db_tools import drop_guards
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, 0)
 ROOT = Path(__file__).resolve().parents[2]
@@ -265,8 +267,11 @@ def test_two_processes_redeeming_80_of_100_leave_one_redemption_and_20(superviso
         "    print('ok')\n"
         "except ValidationError as e:\n"
         "    print('refused')\n")
+    env = dict(os.environ)
+    if connection.configured_url():       # the team server: both children work on the same server database
+        env[connection.DATABASE_ENV] = connection.configured_url()
     procs = [subprocess.Popen([sys.executable, "-c", script, str(data_dir), str(cid), str(supervisor.id), tag],
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
              for tag in ("a", "b")]
     deadline = time.time() + 60
     while not all((data_dir / f"ready-{t}").exists() for t in ("a", "b")):
@@ -491,7 +496,7 @@ def test_check_points_finds_a_planted_inconsistency(supervisor, db):
     # a redemption written around the service: no allocations to the lots it spent
     stray = PointsEntry.create(customer=cid, kind="redeem", points=-5, reason="手工写入")
     # and a lot drawn beyond its points, after dropping the guard trigger
-    db.execute_sql("DROP TRIGGER points_allocation_within_lot")
+    drop_guards(db, "points_allocation")
     PointsAllocation.create(entry=stray.id, lot=lot.id, points=50)
     report = points.reconcile(supervisor)
     codes = {p.code for p in report.problems}
@@ -504,7 +509,7 @@ def test_check_points_finds_a_broken_reversal_link_and_a_negative_balance(superv
     cid = new(supervisor, registered=True)
     other = new(supervisor, "李四", registered=True)
     earned = PointsEntry.get(PointsEntry.customer == other)
-    db.execute_sql("DROP TRIGGER points_entry_not_negative")
+    drop_guards(db, "points_entry")
     PointsEntry.create(customer=cid, kind="reverse", points=-20, reverses=earned.id, reason="x")
     codes = {p.code for p in points.reconcile(supervisor).problems}
     assert {"bad_reversal", "negative_balance"} <= codes

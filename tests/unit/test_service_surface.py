@@ -45,9 +45,13 @@ NOT_ACTIONS: dict[str, dict[str, str]] = {
     "customers": {"customer_filter": "builds WHERE conditions for another action (campaigns)",
                   "page_ids": "ids only, scoped by the actor; the page itself comes from the search action",
                   "can_edit": PREDICATE, "note_contact": HOOK},
+    "connection": {name: "this PC's choice of database (before anyone signs in), no customer data" for name in (
+        "set_override", "saved_team_server", "password_warning", "save_team_server", "use_this_pc",
+        "configured_url", "is_team_mode", "test_connection", "connection_failure_message")},
     "database": {name: INFRA for name in (
         "state", "is_read_only", "mount_table", "is_network_path", "network_notice", "open_app_database",
-        "close_app_database", "switch_to_read_only", "service_error_for")},
+        "close_app_database", "switch_to_read_only", "service_error_for", "server_unreachable_message", "ping",
+        "is_team_server")},
     "demo_data": {"id_check_char": PURE},
     "enquiries": {"topics": REFERENCE},
     "exports": {"kind_label": PURE, "suggested_name": PURE, "target_in": PURE},

@@ -3,13 +3,23 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
+from desktop_cs.models import AuditEntry, Customer
 from desktop_cs.models import db as dbmod
-from desktop_cs.services import connection
+from desktop_cs.services import connection, customers
+from desktop_cs.services import database as app_database
+from desktop_cs.services.customers import CustomerInput
+from desktop_cs.services.database import DatabaseBusy, ServerUnreachable
 from desktop_cs.services.errors import FormErrors
 from tests.pg_server import ENV
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_postgres_half_runs_in_ci():
@@ -87,3 +97,127 @@ def test_the_password_never_shows_in_a_redacted_url():
     assert dbmod.redact_url(url) == "postgresql://cs:***@10.0.0.5:5432/dcs"
     with pytest.raises(ValueError):
         dbmod.make_postgres_database("mysql://x@y/z")
+
+
+# -- several PCs on one database (run on SQLite and on the team server) --------------------------------
+
+_EDITOR = r'''
+import sys, time
+from pathlib import Path
+from desktop_cs import paths
+from desktop_cs.services.database import open_app_database
+folder, cid, uid, version, tag = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+paths.set_data_dir(folder)
+open_app_database()
+from desktop_cs.models import User
+from desktop_cs.services import customers
+from desktop_cs.services.customers import CustomerInput
+user = User.get_by_id(uid)
+(folder / ("ready-" + tag)).touch()
+deadline = time.time() + 60
+while not (folder / "go").exists():
+    if time.time() > deadline: sys.exit(3)
+    time.sleep(0.0005)
+try:
+    customers.update_customer(user, cid, CustomerInput(name="改名" + tag), expected_version=version)
+    print("saved")
+except customers.ChangedByOther as exc:
+    print("conflict")
+'''
+
+
+def _run_pair(script: str, data_dir, args: list[str]) -> list[str]:
+    """Start the script twice (tags a and b), release both at once, return what each printed."""
+    env = dict(os.environ)
+    if connection.configured_url():
+        env[connection.DATABASE_ENV] = connection.configured_url()
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(data_dir), *args, tag], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for tag in ("a", "b")]
+    deadline = time.time() + 60
+    while not all((data_dir / f"ready-{t}").exists() for t in ("a", "b")):
+        assert time.time() < deadline and all(p.poll() is None for p in procs), [p.communicate() for p in procs]
+        time.sleep(0.01)
+    (data_dir / "go").touch()
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    return sorted(out.strip() for out, _err in outputs)
+
+
+def test_two_pcs_saving_the_same_customer_give_one_save_and_one_conflict(supervisor, data_dir):
+    cid = customers.create_customer(supervisor, CustomerInput(name="同时编辑", mobile="13900000077"))
+    version = customers.get_customer(supervisor, cid).version
+    dbmod.database.close()     # the two "PCs" are the child processes
+    assert _run_pair(_EDITOR, data_dir, [str(cid), str(supervisor.id), str(version)]) == ["conflict", "saved"]
+    dbmod.database.connect(reuse_if_open=True)
+    saved = Customer.get_by_id(cid)
+    assert saved.name in ("改名a", "改名b") and saved.version == version + 1
+    # the winner's edit is audited once; the loser changed nothing
+    assert AuditEntry.select().where(AuditEntry.action == "customer_updated",
+                                     AuditEntry.entity_id == cid).count() == 1
+
+
+# -- the team server only ----------------------------------------------------------------------------
+
+@pytest.fixture
+def team_db(db):
+    if dbmod.is_sqlite(db):
+        pytest.skip("about the team server")
+    return db
+
+
+def _admin(postgres_server):
+    import psycopg
+    return psycopg.connect(postgres_server.admin_url, autocommit=True)
+
+
+def test_a_save_waiting_on_another_pcs_row_lock_is_told_to_retry_and_loses_nothing(team_db, supervisor,
+                                                                                     postgres_server):
+    import psycopg
+    cid = customers.create_customer(supervisor, CustomerInput(name="锁住", mobile="13900000088"))
+    version = customers.get_customer(supervisor, cid).version
+    other = psycopg.connect(connection.configured_url())
+    try:
+        other.execute('SELECT id FROM customer WHERE id = %s FOR UPDATE', (cid,))   # another PC is saving it
+        team_db.execute_sql("SET lock_timeout = 300")
+        with pytest.raises(DatabaseBusy) as waited:
+            customers.update_customer(supervisor, cid, CustomerInput(name="等一下"), expected_version=version)
+        assert "重试" in waited.value.message or "try again" in waited.value.message
+    finally:
+        other.rollback()
+        other.close()
+    assert Customer.get_by_id(cid).name == "锁住"
+    assert customers.update_customer(supervisor, cid, CustomerInput(name="等一下"), expected_version=version) \
+        == version + 1
+
+
+def test_a_lost_connection_is_a_plain_message_and_the_next_call_reconnects(team_db, supervisor, postgres_server):
+    cid = customers.create_customer(supervisor, CustomerInput(name="断线", mobile="13900000099"))
+    name = team_db.database
+    with _admin(postgres_server) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                      "AND pid <> pg_backend_pid()", (name,))
+    with pytest.raises(ServerUnreachable) as lost:
+        customers.update_customer(supervisor, cid, CustomerInput(name="半途"))
+    assert "团队服务器" in lost.value.message
+    assert app_database.ping()                      # the server is there: a new connection
+    assert Customer.get_by_id(cid).name == "断线"     # nothing half-written
+    customers.update_customer(supervisor, cid, CustomerInput(name="重连后"))
+    assert Customer.get_by_id(cid).name == "重连后"
+
+
+def test_an_unreachable_server_is_a_plain_message(data_dir):
+    with pytest.raises(ServerUnreachable) as caught:
+        app_database.open_app_database(url="postgresql://nobody:pw@127.0.0.1:1/none?connect_timeout=2")
+    assert "团队服务器" in caught.value.message and "pw@" not in caught.value.message
+
+
+def test_search_finds_the_same_customers_with_the_trigram_index(team_db, supervisor):
+    for n, name in enumerate(["张伟", "张三", "欧阳明辉", "李四"]):
+        customers.create_customer(supervisor, CustomerInput(name=name, mobile=f"1390000{n:04d}"))
+    indexes = {r[0] for r in team_db.execute_sql("SELECT indexname FROM pg_indexes WHERE tablename = "
+                                                 "'customer_search'").fetchall()}
+    assert "customer_search_keys_trgm" in indexes
+    found = customers.search_page(supervisor, customers.CustomerQuery(text="欧阳明"), 0, 50)
+    assert [r.name for r in found] == ["欧阳明辉"]
+    found = customers.search_page(supervisor, customers.CustomerQuery(text="zw"), 0, 50)
+    assert [r.name for r in found] == ["张伟"]

@@ -11,6 +11,7 @@ from desktop_cs.models import AuditEntry, Setting, Tier, User
 from desktop_cs.services import audit, users
 from desktop_cs.services.errors import AuthenticationFailed, Conflict, PermissionDenied, ValidationError
 from tests.conftest import TEST_PASSWORD
+from tests.db_tools import drop_guards, raw
 
 
 def test_first_run_creates_supervisor_company_and_reference_lists(db):
@@ -91,8 +92,8 @@ def test_audit_chain_verifies_and_names_an_edited_row(supervisor, db):
     assert report.ok and report.checked >= 4
     victim = AuditEntry.select().order_by(AuditEntry.id).offset(2).first()
     # Tamper below the guards, as an attacker with the file would.
-    db.execute_sql("DROP TRIGGER audit_entry_no_update")
-    db.execute_sql("UPDATE audit_entry SET summary = 'forged' WHERE id = ?", (victim.id,))
+    drop_guards(db, "audit_entry")
+    raw(db, "UPDATE audit_entry SET summary = 'forged' WHERE id = ?", (victim.id,))
     assert audit.verify_chain().first_broken_id == victim.id
 
 

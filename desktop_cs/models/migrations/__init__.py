@@ -16,7 +16,8 @@ import peewee as pw
 
 from desktop_cs import clock
 from desktop_cs.models.db import backup_sqlite
-from desktop_cs.models.migrations import m0001_initial, m0002_points, m0003_complaints, m0004_customer_search
+from desktop_cs.models.migrations import m0001_initial, m0002_points, m0003_complaints, m0004_customer_search, \
+    m0005_team_server
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ MIGRATIONS: list[Migration] = [
     Migration(2, "points indexes and complaint link of adjustments", m0002_points),
     Migration(3, "complaint deadlines, promises, staff complained about; caller look-up index", m0003_complaints),
     Migration(4, "customer search table kept by triggers; live customers per tier index", m0004_customer_search),
+    Migration(5, "team server: trigram search index, guard errors as integrity violations", m0005_team_server),
 ]
 
 
@@ -92,7 +94,8 @@ def _execute_ddl(db: pw.Database, statement: str) -> None:
     if isinstance(db, pw.SqliteDatabase):
         db.execute_sql(statement)
     else:
-        db.cursor().execute(statement)
+        with pw.__exception_wrapper__:    # psycopg's errors as peewee's, as execute_sql gives them
+            db.cursor().execute(statement)
 
 
 def _migrate(db: pw.Database, backup_dir: Path | None) -> list[int]:
