@@ -333,8 +333,10 @@ def migrate_to(actor: User | None, url: str, *, progress: ProgressFn | None = No
         try:
             with target.atomic():
                 _copy_all(snapshot, target, tables, counts, total, result, progress)
-        except (MigrationFailed, MigrationRefused):
-            raise
+        except MigrationFailed as exc:
+            log.warning("migrate-to %s failed its verification: %s", server, exc.message)
+            raise MigrationFailed(exc.message + "\n" + _("The copy was undone: the server's database is as empty "
+                                                         "as before, and nothing changed on this PC.")) from exc
         except (pw.DatabaseError, pw.InterfaceError) as exc:
             log.warning("migrate-to %s failed: %s", server, exc)
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
