@@ -472,7 +472,13 @@ def changed_since_last_backup() -> bool:
 
 
 def backup_if_changed(reason: str = "auto", check: str = "integrity") -> BackupInfo | None:
-    """The automatic backup (every 30 minutes, at exit): made only when data changed since the last one."""
+    """The automatic backup (every 30 minutes, at exit): made only when data changed since the last one.
+
+    None on a team server: its backups are scheduled on the server (README, Team server); a PC
+    backs it up only when asked (``backup``: pg_dump).
+    """
+    if database.obj is not None and not dbmod.is_sqlite():
+        return None
     if not changed_since_last_backup():
         return None
     return make_backup(reason, check=check)
