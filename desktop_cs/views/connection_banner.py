@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QToolBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QToolBar, QWidget
 
 from desktop_cs.i18n import _
 from desktop_cs.services import database as app_database
+from desktop_cs.views.common import WrapLabel
 from desktop_cs.views.common.events import events
 from desktop_cs.views.common.workers import LatestOnlyWorker
 
@@ -24,6 +25,16 @@ log = logging.getLogger(__name__)
 POLL_MS = 5000
 LOST_COLOR = "#fdecea"
 LOST_BORDER = "#c62828"
+
+
+def server_text(server: str) -> str:
+    """host:port/database of a (redacted) server URL, as the status bar and the settings show it."""
+    from urllib.parse import urlsplit
+    try:
+        parts = urlsplit(server)
+        return f"{parts.hostname}:{parts.port or 5432}{parts.path}"
+    except ValueError:
+        return server
 
 
 class ConnectionBanner(QToolBar):
@@ -41,9 +52,7 @@ class ConnectionBanner(QToolBar):
         self.toggleViewAction().setVisible(False)
         self.setStyleSheet(f"QToolBar#connectionBanner {{ background: {LOST_COLOR}; "
                            f"border-bottom: 2px solid {LOST_BORDER}; }}")
-        self.label = QLabel()
-        self.label.setObjectName("connectionBannerLabel")
-        self.label.setWordWrap(True)
+        self.label = WrapLabel("", "connectionBannerLabel")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setStyleSheet("color: #7f0000;")
         self.retry_button = QPushButton(_("Try again now"))

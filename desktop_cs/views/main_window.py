@@ -289,19 +289,13 @@ class MainWindow(QMainWindow):
     def _show_server(self) -> None:
         """In team mode the status bar names the server (host:port/database; the full address, password
         hidden, as tooltip)."""
-        from urllib.parse import urlsplit
-
         from desktop_cs.services import database
+        from desktop_cs.views.connection_banner import server_text
         server = database.state().server if database.is_team_server() else ""
         if not server:
             self.server_label.hide()
             return
-        parts = urlsplit(server)
-        try:
-            where = f"{parts.hostname}:{parts.port or 5432}{parts.path}"
-        except ValueError:
-            where = server
-        self.server_label.setText(_("Team server: {server}").format(server=where))
+        self.server_label.setText(_("Team server: {server}").format(server=server_text(server)))
         self.server_label.setToolTip(server)
         self.server_label.show()
 

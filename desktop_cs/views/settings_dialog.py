@@ -18,7 +18,8 @@ def database_in_use() -> str:
     """The sentence naming the database this window works on now."""
     from desktop_cs.services import database
     if database.is_team_server():
-        return _("In use now: the team server {server}.").format(server=database.state().server)
+        from desktop_cs.views.connection_banner import server_text
+        return _("In use now: the team server {server}.").format(server=server_text(database.state().server))
     return _("In use now: this PC's built-in database.")
 
 

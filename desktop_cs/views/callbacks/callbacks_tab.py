@@ -406,8 +406,10 @@ class CallbackScheduleTab(QWidget):
         try:
             day = callbacks.my_day(self.actor, self.scope())
         except ServiceError as exc:
-            self.summary_label.setText(exc.message)
-            notice_service_error(exc)          # the team server is gone: the main window's banner
+            if notice_service_error(exc):      # the team server is gone: the main window's banner says it all
+                self.summary_label.setText(_("Not up to date: the team server cannot be reached."))
+            else:
+                self.summary_label.setText(exc.message)
             return
         self._refreshed_at = time.monotonic()
         self.day = day

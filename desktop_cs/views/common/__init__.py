@@ -5,7 +5,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
@@ -73,11 +73,20 @@ class WrapLabel(QLabel):
         super().setText(text)
         self._fit()
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override: as high as the text at the present width
+        hint = super().sizeHint()
+        if self.width() > 0:
+            needed = self.heightForWidth(self.width())
+            if needed > 0:
+                hint.setHeight(needed)
+        return hint
+
     def _fit(self) -> None:
         if self.width() > 0:
             needed = self.heightForWidth(self.width())
             if needed > 0 and needed != self.minimumHeight():
                 self.setMinimumHeight(needed)
+                self.updateGeometry()
 
 
 def field_with_error(editor: QWidget, error: FieldError) -> QWidget:
