@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -64,6 +65,50 @@ def open_database(path: str | Path, *, wal: bool = True, read_only: bool = False
     return db
 
 
+class _Psycopg3Adapter(pw.Psycopg3Adapter):
+    """peewee's psycopg 3 adapter, with the driver imported here rather than at peewee's import (see
+    ``desktop_cs._NoPsycopgInsidePeewee``): a PC on the built-in database never loads it."""
+
+    def __init__(self):
+        import psycopg
+        from psycopg.pq import TransactionStatus
+        from psycopg.types.json import Json, Jsonb
+        super().__init__()
+        self._psycopg = psycopg
+        self._status = TransactionStatus
+        self.json_type, self.jsonb_type = Json, Jsonb
+        self.txn_idle, self.txn_inerror = TransactionStatus.IDLE, TransactionStatus.INERROR
+        self.txn_unknown = TransactionStatus.UNKNOWN
+
+    def check_driver(self) -> None:
+        pass
+
+    def get_binary_type(self):
+        return self._psycopg.Binary
+
+    def connect(self, db, **params):
+        if db._encoding:
+            params.setdefault("client_encoding", db._encoding)
+        params.setdefault("dbname", db.database)
+        return self._psycopg.connect(**params)
+
+    def server_side_cursor(self, conn):
+        in_txn = self.txn_status(conn) == self._status.INTRANS
+        return conn.cursor(name=str(uuid.uuid1()), withhold=not in_txn)
+
+
+class TeamServerDatabase(pw.PostgresqlDatabase):
+    """PostgreSQL through psycopg 3, loaded on demand."""
+
+    psycopg3_adapter = _Psycopg3Adapter
+
+    def init(self, database, **kwargs):
+        kwargs.pop("prefer_psycopg3", None)
+        super().init(database, **kwargs)
+        self._adapter = _Psycopg3Adapter()
+        self._isolation_level = self._adapter.isolation_level_int(kwargs.get("isolation_level"))
+
+
 def make_postgres_database(url: str) -> pw.PostgresqlDatabase:
     """A PostgreSQL database (psycopg 3) from a URL ``postgresql://user:password@host:port/dbname``.
 
@@ -85,7 +130,7 @@ def make_postgres_database(url: str) -> pw.PostgresqlDatabase:
         "options": f"-c lock_timeout={BUSY_TIMEOUT_MS}",
         **options,
     }
-    db = pw.PostgresqlDatabase(unquote(parts.path.strip("/")), prefer_psycopg3=True, autorollback=False, **params)
+    db = TeamServerDatabase(unquote(parts.path.strip("/")), autorollback=False, **params)
     db.url = url  # type: ignore[attr-defined]
     db.read_only = False  # type: ignore[attr-defined]
     return db
