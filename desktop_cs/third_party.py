@@ -59,6 +59,15 @@ PARTS: tuple[Part, ...] = (
     Part("xlrd", "BSD 3-Clause", ("xlrd",)),
     Part("defusedxml", "PSF License 2.0", ("defusedxml",)),
     Part("cryptography (with OpenSSL)", "Apache License 2.0 or BSD 3-Clause", ("cryptography",)),
+    # team server. LGPL: psycopg's Python files lie unpacked in the program folder, its compiled part is a
+    # separate library (both replaceable). psycopg-binary carries libpq (PostgreSQL Licence), OpenSSL, MIT
+    # Kerberos, OpenLDAP and Cyrus SASL; their notices are in its licence file.
+    Part("psycopg (PostgreSQL driver, libpq)", "GNU LGPL v3; libpq: PostgreSQL Licence", ("psycopg", "psycopg-binary")),
+    Part("typing_extensions", "PSF License 2.0", ("typing-extensions",)),
+    Part("keyring", "MIT", ("keyring", "jaraco.classes", "jaraco.functools", "jaraco.context", "more-itertools")),
+    Part("SecretStorage", "BSD 3-Clause", ("SecretStorage",)),
+    Part("jeepney", "MIT", ("jeepney",)),
+    Part("importlib_metadata", "Apache License 2.0", ("importlib-metadata", "zipp")),
 )
 
 #: the Python packages of the bundle that belong to no distribution of PARTS and need no entry
