@@ -239,3 +239,8 @@ def connection_failure_message(server: TeamServer, exc: BaseException) -> str:
     if detail:
         message += "\n" + _("(Details: {detail})").format(detail=detail[:300])
     return message
+
+
+def override_in_force() -> bool:
+    """Whether this run's database comes from ``--database`` or $DESKTOP_CS_DATABASE rather than the saved choice."""
+    return bool(_override or os.environ.get(DATABASE_ENV))

@@ -77,6 +77,11 @@ class SettingsDialog(QDialog):
                                    "restart now."), "databaseRestartNote")
         page_box = QVBoxLayout(self.database_page)
         page_box.addWidget(self.in_use_label)
+        from desktop_cs.services import connection
+        if connection.override_in_force():
+            page_box.addWidget(WrapLabel(_("This run uses the database given on the command line (--database) or in "
+                                           "DESKTOP_CS_DATABASE; the choice below applies when the program starts "
+                                           "without it."), "databaseOverrideNote"))
         page_box.addSpacing(text_width(self, 1))
         page_box.addWidget(self.database_form, 1)
         page_box.addWidget(restart_note)

@@ -115,6 +115,17 @@ def test_errors_show_beside_their_fields_and_nothing_is_saved(qtbot, settings_di
     assert shown_errors(dialog) == {}
 
 
+def test_a_command_line_database_is_named_on_the_page(qtbot, db):
+    assert SettingsDialog().findChild(QLabel, "databaseOverrideNote") is None
+    connection.set_override("postgresql://u@h:5432/d")
+    try:
+        dialog = SettingsDialog(page=DATABASE_PAGE)
+        qtbot.addWidget(dialog)
+        assert dialog.findChild(QLabel, "databaseOverrideNote") is not None
+    finally:
+        connection.set_override(None)
+
+
 def test_the_keyring_warning_shows_for_a_team_server_only(settings_dialog):
     dialog = settings_dialog
     warning = dialog.findChild(QLabel, "keyringWarningLabel")
