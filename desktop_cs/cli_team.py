@@ -16,7 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the team server commands to the command line's sub-parsers."""
     p = sub.add_parser("migrate-to", help=_("copy this PC's database to an empty team server database (supervisor; "
                                             "backed up first, verified afterwards)"))
-    p.add_argument("url", metavar="URL", help=_("the team server database: postgresql://user:password@host:5432/dbname"))
+    p.add_argument("url", metavar="URL",
+                   help=_("the team server database: postgresql://user:password@host:5432/dbname"))
     p.set_defaults(func=cmd_migrate_to)
 
 
@@ -44,6 +45,17 @@ class _Progress:
             print("\r" + " " * self.width + "\r", end="", file=sys.stderr, flush=True)
 
 
+def _width(text: str) -> int:
+    """Columns TEXT takes on a terminal (Chinese characters take two)."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * max(0, width - _width(text))
+    return fill + text if right else text + fill
+
+
 def cmd_migrate_to(args) -> int:
     from desktop_cs import cli, paths
     from desktop_cs.models.db import redact_url
@@ -68,8 +80,8 @@ def cmd_migrate_to(args) -> int:
         rows=report.rows, n=len(report.tables), seconds=seconds.get("copy", 0.0) + seconds.get("indexes", 0.0)
         + seconds.get("constraints", 0.0)))
     heads = (_("table"), _("this PC"), _("server"))
-    width = max([len(t.name) for t in report.tables] + [len(heads[0])])
-    print(f"  {heads[0].ljust(width)}  {heads[1]:>10}  {heads[2]:>10}")
+    width = max([len(t.name) for t in report.tables] + [_width(heads[0])])
+    print("  " + _pad(heads[0], width) + "  " + _pad(heads[1], 10, right=True) + "  " + _pad(heads[2], 10, right=True))
     for table in report.tables:
         print(f"  {table.name.ljust(width)}  {table.rows:>10,}  {table.target_rows:>10,}")
     print(_("Row counts: identical on both sides in all {n} tables.").format(n=len(report.tables)))
