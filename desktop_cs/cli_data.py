@@ -260,7 +260,8 @@ def cmd_check(args) -> int:
     import peewee as pw
 
     from desktop_cs import paths
-    from desktop_cs.services import backups
+    from desktop_cs.services import backups, connection
+    from desktop_cs.services.errors import ServiceError
 
     cli = _cli()
     problems: list[str] = []
@@ -270,11 +271,19 @@ def cmd_check(args) -> int:
     except pw.DatabaseError as exc:
         opened = False
         problems.append(_("The database cannot be opened: {error}").format(error=exc))
-    structure = backups.check_structure(paths.database_path())
-    problems += structure.problems
-    print(_("integrity_check, foreign_key_check: {result}").format(
-        result=_("ok") if structure.ok else ngettext("{n} problem", "{n} problems", len(structure.problems)).format(
-            n=len(structure.problems))))
+    except ServiceError as exc:      # the team server cannot be reached
+        opened = False
+        problems.append(exc.message)
+    if connection.is_team_mode():
+        # the server checks foreign keys on every write; its files are the administrator's to check
+        if opened:
+            print(_("integrity_check, foreign_key_check: kept by the team server (PostgreSQL)"))
+    else:
+        structure = backups.check_structure(paths.database_path())
+        problems += structure.problems
+        print(_("integrity_check, foreign_key_check: {result}").format(
+            result=_("ok") if structure.ok else ngettext("{n} problem", "{n} problems",
+                                                         len(structure.problems)).format(n=len(structure.problems))))
     if opened:
         try:
             actor = cli._sign_in(args)
@@ -285,7 +294,6 @@ def cmd_check(args) -> int:
                     n=len(data.problems))))
         except Exception as exc:  # noqa: BLE001 - a check reports; it must not stop at the first failure
             from desktop_cs.services.database import service_error_for
-            from desktop_cs.services.errors import ServiceError
             if isinstance(exc, cli.CommandFailed):
                 message = str(exc)
             else:

@@ -314,3 +314,16 @@ def test_restore_on_a_team_server_is_the_administrators_job(run, team, tmp_path)
     code, out, err = run("--database", team, "--user", "supervisor", "restore", str(dump), "--yes")
     assert code == 1
     assert "administrator" in err and "pg_restore --clean --if-exists" in err and dump.name in err
+
+
+def test_check_on_a_team_server_checks_points_and_the_audit_chain(run, team, data_dir):
+    code, out, err = run("--database", team, "--user", "supervisor", "check")
+    assert code == 0, out + err
+    assert "kept by the team server" in out
+    assert "points reconciliation, audit chain: ok" in out
+    # an unreachable server: one plain problem, no look at this PC's file
+    code, out, err = run("--database", "postgresql://x:y@127.0.0.1:1/none?connect_timeout=2", "--user",
+                         "supervisor", "check")
+    assert code == 1 and "Traceback" not in out + err
+    assert "team server cannot be reached" in out + err
+    assert "integrity_check" not in out
