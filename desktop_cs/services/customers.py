@@ -429,6 +429,7 @@ def _rows(ids: list[int]) -> list[CustomerRow]:
     types = {code: labels.label(labels.CUSTOMER_TYPES, code) for code in CUSTOMER_TYPES}
     sources = {code: labels.label(labels.SOURCES, code) for code in SOURCES}
     verifications: dict[tuple, str] = {}
+    to_datetime = _datetime
     rows = []
     append = rows.append
     for cid in ids:
@@ -442,15 +443,16 @@ def _rows(ids: list[int]) -> list[CustomerRow]:
         verification = verifications.get(flags)
         if verification is None:
             verification = verifications[flags] = _verification_text(*flags)
-        overdue = (assigned_to is not None and first_contact is None and assigned_at is not None
-                   and _datetime(assigned_at) <= deadline)
         # positional, in the field order of CustomerRow (a keystroke builds a page of these)
         append(CustomerRow(
-            cid, name, mask_mobile(mobile),
+            cid, name,
+            f"{mobile[:3]}****{mobile[7:]}" if mobile and len(mobile) == 11 else mask_mobile(mobile),
             types.get(customer_type) or labels.label(labels.CUSTOMER_TYPES, customer_type),
             tier_name or "", sources.get(source) or labels.label(labels.SOURCES, source), verification,
-            specialist or "", None if last_contact is None else _datetime(last_contact), callbacks_open or 0,
-            complaints_open or 0, bool(do_not_call), overdue))
+            specialist or "", last_contact if last_contact is None else to_datetime(last_contact),
+            callbacks_open or 0, complaints_open or 0, bool(do_not_call),
+            assigned_to is not None and first_contact is None and assigned_at is not None
+            and to_datetime(assigned_at) <= deadline))
     return rows
 
 
