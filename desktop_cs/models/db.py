@@ -127,7 +127,9 @@ def make_postgres_database(url: str) -> pw.PostgresqlDatabase:
         "connect_timeout": int(options.pop("connect_timeout", CONNECT_TIMEOUT_S)),
         "application_name": options.pop("application_name", "desktop_cs"),
         # a statement waiting on another PC's row lock gives up instead of hanging the window
-        "options": f"-c lock_timeout={BUSY_TIMEOUT_MS}",
+        # plan_cache_mode: psycopg prepares a statement run 5 times; a generic plan of the search's
+        # LIKE '%...%' cannot use the trigram index (the pattern is unknown), so plan with the value each time
+        "options": f"-c lock_timeout={BUSY_TIMEOUT_MS} -c plan_cache_mode=force_custom_plan",
         **options,
     }
     db = TeamServerDatabase(unquote(parts.path.strip("/")), autorollback=False, **params)

