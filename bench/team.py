@@ -106,3 +106,93 @@ def migrate_to(ctx: Context) -> Result:
         finally:
             admin.close()
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+SEARCH_RUNS = 25
+#: keystroke -> first page budget of the archive (issue 3), on the team server as on this PC
+SEARCH_TARGET_MS = 50.0
+
+
+def _server_copy(ctx: Context, admin_url: str) -> str:
+    """The URL of a server database holding the demo archive (made once with migrate-to, then reused)."""
+    import psycopg
+    name = f"bench_demo_{ctx.customers}"
+    url = urlsplit(admin_url)._replace(path="/" + name).geturl()
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+    if exists:
+        with psycopg.connect(url, autocommit=True) as con:
+            row = con.execute("SELECT COUNT(*) FROM customer").fetchone() if con.execute(
+                "SELECT to_regclass('customer')").fetchone()[0] else None
+        if row and row[0] >= ctx.customers:
+            return url
+    scratch = Path(tempfile.mkdtemp(prefix="search-copy-", dir=ctx.out_dir))
+    try:
+        src = sqlite3.connect((ctx.demo_dir() / "desktop_cs.sqlite3").absolute().as_uri() + "?mode=ro", uri=True)
+        dest = sqlite3.connect(str(scratch / "desktop_cs.sqlite3"))
+        src.backup(dest)
+        dest.close()
+        src.close()
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}"')
+        done = subprocess.run(ctx.app_command(scratch, "--lang", "en", "--user", "supervisor", "migrate-to", url),
+                              cwd=ctx.root, env=ctx.env(DESKTOP_CS_PASSWORD=DEMO_PASSWORD), capture_output=True,
+                              text=True, timeout=3600)
+        if done.returncode != 0:
+            raise BenchError(f"migrate-to failed: {(done.stderr or done.stdout)[-800:]}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return url
+
+
+_SEARCH_SCRIPT = r"""
+import json, sys, time
+from pathlib import Path
+from desktop_cs.services.database import open_app_database
+from desktop_cs.models import User
+from desktop_cs.services import customers
+target, queries, runs = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
+open_app_database(url=target) if target.startswith("postgresql://") else open_app_database(Path(target))
+boss = User.get(User.login == "supervisor")
+out = {}
+for kind, text in queries.items():
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        customers.search_page(boss, customers.CustomerQuery(text=text))
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    out[kind] = times[max(0, int(round(0.95 * len(times))) - 1)]
+print(json.dumps(out))
+"""
+
+
+def _search_p95(ctx: Context, target: str, queries: dict[str, str]) -> dict[str, float]:
+    import json
+    done = subprocess.run([ctx.python, "-c", _SEARCH_SCRIPT, target, json.dumps(queries), str(SEARCH_RUNS)],
+                          cwd=ctx.root, env=ctx.env(), capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise BenchError(f"search failed: {done.stderr[-800:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@benchmark("team.search", "archive search page p95 on the team server vs this PC's SQLite file (same service call)")
+def search(ctx: Context) -> list[Result]:
+    from bench.archive_search import QUERIES
+    admin_url = _admin_url()
+    try:
+        url = _server_copy(ctx, admin_url)
+    except BenchError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - no server here is a skip, not a failure
+        raise BenchSkipped(f"the PostgreSQL server at {urlsplit(admin_url).hostname} cannot be used: {exc}")
+    here = _search_p95(ctx, str(ctx.demo_dir() / "desktop_cs.sqlite3"), QUERIES)
+    there = _search_p95(ctx, url, QUERIES)
+    worst = max(there, key=there.get)
+    results = [Result(f"team.search.{kind}", round(there[kind], 1), "ms", baseline=round(here[kind], 1),
+                      target=SEARCH_TARGET_MS, note=f"{QUERIES[kind]!r}: server p95 vs this PC's p95")
+               for kind in QUERIES]
+    results.append(Result("team.search.worst", round(there[worst], 1), "ms", baseline=round(here[worst], 1),
+                          target=SEARCH_TARGET_MS, note=f"worst query on the server: {QUERIES[worst]!r}"))
+    return results
