@@ -63,6 +63,29 @@ out=$(run env DESKTOP_CS_EXIT_AFTER_SHOWN=1 timeout 120 "$PROGRAM" --data-dir "$
 echo "$out"
 [ "$out" = "shown" ] || fail "the window program printed '$out', not shown"
 
+echo "== the team server driver (psycopg, loaded on demand) in the bundle"
+if [ -n "${DESKTOP_CS_TEST_POSTGRES:-}" ] && command -v psql >/dev/null; then
+  # a real server: the bundle creates the schema (migrations, pg_trgm), an account, and checks the data
+  team_db="dcs_bundle_$$"
+  team_url="${DESKTOP_CS_TEST_POSTGRES%/*}/$team_db"
+  psql "$DESKTOP_CS_TEST_POSTGRES" -qc "DROP DATABASE IF EXISTS \"$team_db\"" -c "CREATE DATABASE \"$team_db\"" \
+    || fail "cannot create a database on the test server"
+  team() { run env DESKTOP_CS_PASSWORD=bundle-pass-1 "$PROGRAM" --data-dir "$scratch/team" --lang en \
+    --database "$team_url" "$@" 2>&1; }
+  out=$(team create-user boss --role supervisor --company Bundle) || fail "create-user on the team server: $out"
+  out=$(team --user boss check) || fail "check on the team server: $out"
+  echo "$out" | grep -q "points reconciliation, audit chain: ok" || fail "check on the team server printed: $out"
+  psql "$DESKTOP_CS_TEST_POSTGRES" -qc "DROP DATABASE IF EXISTS \"$team_db\" WITH (FORCE)" >/dev/null
+  echo "team server: ok"
+else
+  # no server: the driver must still load and report the unreachable server plainly
+  out=$(run "$PROGRAM" --data-dir "$scratch/team" --lang en \
+    --database "postgresql://nobody:pw@127.0.0.1:1/none?connect_timeout=2" check 2>&1) && fail "check succeeded?"
+  echo "$out" | grep -q "team server cannot be reached" || fail "no plain message for an unreachable server: $out"
+  echo "$out" | grep -q "Traceback" && fail "a traceback: $out"
+  echo "team server unreachable: plain message, ok"
+fi
+
 echo "== smoke check without network (unshare -n)"
 if unshare -n true 2>/dev/null; then
   out=$(run unshare -n -- "$PROGRAM" --data-dir "$scratch/offline" smoke) || fail "offline smoke failed: $out"
