@@ -47,7 +47,7 @@ NOT_ACTIONS: dict[str, dict[str, str]] = {
                   "can_edit": PREDICATE, "note_contact": HOOK},
     "connection": {name: "this PC's choice of database (before anyone signs in), no customer data" for name in (
         "set_override", "saved_team_server", "password_warning", "save_team_server", "use_this_pc",
-        "configured_url", "is_team_mode", "test_connection", "connection_failure_message")},
+        "configured_url", "is_team_mode", "test_connection", "connection_failure_message", "override_in_force")},
     "database": {name: INFRA for name in (
         "state", "is_read_only", "mount_table", "is_network_path", "network_notice", "open_app_database",
         "close_app_database", "switch_to_read_only", "service_error_for", "server_unreachable_message", "ping",
