@@ -97,10 +97,19 @@ class _Psycopg3Adapter(pw.Psycopg3Adapter):
         return conn.cursor(name=str(uuid.uuid1()), withhold=not in_txn)
 
 
+#: server process ids of this program's own connections: change notices they sent are not news here
+OWN_BACKEND_PIDS: set[int] = set()
+
+
 class TeamServerDatabase(pw.PostgresqlDatabase):
     """PostgreSQL through psycopg 3, loaded on demand."""
 
     psycopg3_adapter = _Psycopg3Adapter
+
+    def _connect(self):
+        conn = super()._connect()
+        OWN_BACKEND_PIDS.add(conn.info.backend_pid)
+        return conn
 
     def init(self, database, **kwargs):
         kwargs.pop("prefer_psycopg3", None)

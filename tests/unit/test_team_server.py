@@ -221,3 +221,27 @@ def test_search_finds_the_same_customers_with_the_trigram_index(team_db, supervi
     assert [r.name for r in found] == ["欧阳明辉"]
     found = customers.search_page(supervisor, customers.CustomerQuery(text="zw"), 0, 50)
     assert [r.name for r in found] == ["张伟"]
+
+
+def test_another_pcs_callback_changes_are_announced(team_db, supervisor):
+    """LISTEN/NOTIFY: a callback written on one connection reaches a listener on another within a moment."""
+    import datetime as dt
+    import queue
+
+    from desktop_cs.services import callbacks, change_feed
+    heard: queue.Queue = queue.Queue()
+    listener = change_feed.ChangeListener(connection.configured_url(), heard.put)
+    listener.start()
+    try:
+        assert listener.listening.wait(10)
+        cid = customers.create_customer(supervisor, CustomerInput(name="回访通知", mobile="13900000111"))
+        callback_id = callbacks.schedule(supervisor, cid, dt.datetime(2030, 3, 5, 10, 0), "other", confirm_quiet=True)
+        # another PC records it: its own connection to the server
+        import psycopg
+        with psycopg.connect(connection.configured_url(), autocommit=True) as other_pc:
+            other_pc.execute("UPDATE callback SET notes = 'done elsewhere' WHERE id = %s", (callback_id,))
+        assert heard.get(timeout=10) == "callback"
+        assert heard.empty()     # this program's own writes (the customer, the plan) were not echoed back
+    finally:
+        listener.stop()
+    assert not listener.is_alive()

@@ -17,7 +17,7 @@ import peewee as pw
 from desktop_cs import clock
 from desktop_cs.models.db import backup_sqlite
 from desktop_cs.models.migrations import m0001_initial, m0002_points, m0003_complaints, m0004_customer_search, \
-    m0005_team_server
+    m0005_team_server, m0006_change_notices
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ MIGRATIONS: list[Migration] = [
     Migration(3, "complaint deadlines, promises, staff complained about; caller look-up index", m0003_complaints),
     Migration(4, "customer search table kept by triggers; live customers per tier index", m0004_customer_search),
     Migration(5, "team server: trigram search index, guard errors as integrity violations", m0005_team_server),
+    Migration(6, "team server: changes to callbacks and complaints announced (LISTEN/NOTIFY)", m0006_change_notices),
 ]
 
 
