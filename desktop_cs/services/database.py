@@ -282,6 +282,12 @@ def ping() -> bool:
         return False
 
 
+def server_url() -> str:
+    """The full URL of the team server in use, password included (for a second connection; never show or log it);
+    "" on the built-in database."""
+    return getattr(dbmod.database.obj, "url", "") if is_team_server() else ""
+
+
 def is_team_server() -> bool:
     """Whether the database in use is a team server (PostgreSQL) rather than this PC's SQLite file."""
     return bool(_state.server)

@@ -122,6 +122,12 @@ class MainWindow(QMainWindow):
         self.server_label.setObjectName("serverStatusLabel")
         self.statusBar().addPermanentWidget(self.server_label)
         self._show_server()
+        self.server_changes = None      # team mode: other PCs' changes refresh My day and the complaint log
+        from desktop_cs.services import database
+        if database.is_team_server():
+            from desktop_cs.views.server_changes import ServerChanges
+            self.server_changes = ServerChanges(database.server_url(), self)
+            self.server_changes.start()
         events().openCustomer.connect(self._open_customer)
         from desktop_cs.views.complaints.signals import complaint_events
         complaint_events().openComplaint.connect(self._show_complaints)
@@ -566,6 +572,8 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self._stop_listening()
         self.connection_banner.shutdown()
+        if self.server_changes is not None:
+            self.server_changes.stop()
         for tab in self._built.values():
             tab.shutdown()
         super().closeEvent(event)

@@ -60,3 +60,22 @@ def test_this_pcs_own_writes_are_not_echoed(qtbot, team):
             callbacks.schedule(boss, cid, dt.datetime(2030, 3, 6, 10, 0), "other", confirm_quiet=True)
     finally:
         changes.stop()
+
+
+def test_the_main_window_listens_on_a_team_server_and_stops_when_closed(qtbot, team):
+    from desktop_cs.views.main_window import MainWindow
+    _url, boss = team
+    window = MainWindow(boss)
+    qtbot.addWidget(window)
+    assert window.server_changes is not None
+    listener = window.server_changes.listener
+    assert listener.listening.wait(10)
+    window.close()
+    assert not listener.is_alive()
+
+
+def test_no_listener_on_this_pcs_own_database(qtbot, supervisor):
+    from desktop_cs.views.main_window import MainWindow
+    window = MainWindow(supervisor)
+    qtbot.addWidget(window)
+    assert window.server_changes is None

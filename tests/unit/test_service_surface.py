@@ -51,7 +51,7 @@ NOT_ACTIONS: dict[str, dict[str, str]] = {
     "database": {name: INFRA for name in (
         "state", "is_read_only", "mount_table", "is_network_path", "network_notice", "open_app_database",
         "close_app_database", "switch_to_read_only", "service_error_for", "server_unreachable_message", "ping",
-        "is_team_server")},
+        "is_team_server", "server_url")},
     "demo_data": {"id_check_char": PURE},
     "enquiries": {"topics": REFERENCE},
     "exports": {"kind_label": PURE, "suggested_name": PURE, "target_in": PURE},
