@@ -31,11 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import peewee as pw
-
 from desktop_cs import clock, i18n, paths
 from desktop_cs.i18n import N_, _, ngettext
-from desktop_cs.models import Assignment, Customer, CustomerTag, Tag, Tier, User, database, sql
+from desktop_cs.models import Customer, CustomerTag, Tag, Tier, User, database, sql
 from desktop_cs.services import audit, identity, labels, spreadsheets, team_settings
 from desktop_cs.services.errors import ServiceError, ValidationError
 from desktop_cs.services.permissions import IMPORT, action

@@ -3,11 +3,6 @@ reversal, expiry, adjustments, archive hooks, referral, merge, views, summary an
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import peewee as pw
 import pytest
@@ -15,13 +10,12 @@ import pytest
 from desktop_cs import clock
 from desktop_cs.models import (AuditEntry, Customer, PointsAdjustment, PointsAllocation, PointsEntry, PointsRule,
                                database)
-from desktop_cs.services import connection, customers, merge, points, team_settings
+from desktop_cs.services import customers, merge, points, team_settings
 from desktop_cs.services.customers import CustomerInput
 from desktop_cs.services.errors import Conflict, FormErrors, PermissionDenied, ValidationError
-from tests.db_tools import drop_guards
+from tests.db_tools import drop_guards, run_two_at_once
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, 0)
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -267,20 +261,7 @@ def test_two_processes_redeeming_80_of_100_leave_one_redemption_and_20(superviso
         "    print('ok')\n"
         "except ValidationError as e:\n"
         "    print('refused')\n")
-    env = dict(os.environ)
-    if connection.configured_url():       # the team server: both children work on the same server database
-        env[connection.DATABASE_ENV] = connection.configured_url()
-    procs = [subprocess.Popen([sys.executable, "-c", script, str(data_dir), str(cid), str(supervisor.id), tag],
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-             for tag in ("a", "b")]
-    deadline = time.time() + 60
-    while not all((data_dir / f"ready-{t}").exists() for t in ("a", "b")):
-        assert time.time() < deadline and all(p.poll() is None for p in procs), [p.communicate() for p in procs]
-        time.sleep(0.01)
-    (data_dir / "go").touch()
-    outputs = [p.communicate(timeout=60) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outputs
-    assert sorted(out.strip() for out, _err in outputs) == ["ok", "refused"], outputs
+    assert run_two_at_once(script, data_dir, [str(cid), str(supervisor.id)]) == ["ok", "refused"]
     database.connect(reuse_if_open=True)
     assert PointsEntry.select().where(PointsEntry.kind == "redeem").count() == 1
     assert balance(cid) == 20

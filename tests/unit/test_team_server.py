@@ -3,10 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
@@ -17,9 +13,9 @@ from desktop_cs.services import database as app_database
 from desktop_cs.services.customers import CustomerInput
 from desktop_cs.services.database import DatabaseBusy, ServerUnreachable
 from desktop_cs.services.errors import FormErrors
+from tests.db_tools import run_two_at_once
 from tests.pg_server import ENV
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_postgres_half_runs_in_ci():
@@ -126,28 +122,11 @@ except customers.ChangedByOther as exc:
 '''
 
 
-def _run_pair(script: str, data_dir, args: list[str]) -> list[str]:
-    """Start the script twice (tags a and b), release both at once, return what each printed."""
-    env = dict(os.environ)
-    if connection.configured_url():
-        env[connection.DATABASE_ENV] = connection.configured_url()
-    procs = [subprocess.Popen([sys.executable, "-c", script, str(data_dir), *args, tag], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for tag in ("a", "b")]
-    deadline = time.time() + 60
-    while not all((data_dir / f"ready-{t}").exists() for t in ("a", "b")):
-        assert time.time() < deadline and all(p.poll() is None for p in procs), [p.communicate() for p in procs]
-        time.sleep(0.01)
-    (data_dir / "go").touch()
-    outputs = [p.communicate(timeout=60) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outputs
-    return sorted(out.strip() for out, _err in outputs)
-
-
 def test_two_pcs_saving_the_same_customer_give_one_save_and_one_conflict(supervisor, data_dir):
     cid = customers.create_customer(supervisor, CustomerInput(name="同时编辑", mobile="13900000077"))
     version = customers.get_customer(supervisor, cid).version
     dbmod.database.close()     # the two "PCs" are the child processes
-    assert _run_pair(_EDITOR, data_dir, [str(cid), str(supervisor.id), str(version)]) == ["conflict", "saved"]
+    assert run_two_at_once(_EDITOR, data_dir, [str(cid), str(supervisor.id), str(version)]) == ["conflict", "saved"]
     dbmod.database.connect(reuse_if_open=True)
     saved = Customer.get_by_id(cid)
     assert saved.name in ("改名a", "改名b") and saved.version == version + 1
