@@ -98,6 +98,8 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: Traceback
     if isinstance(exc, ServiceError):
         log.warning("service error reached the top level: %s", exc.message, exc_info=(exc_type, exc, tb))
         message = exc.message
+        from desktop_cs.views.common import notice_service_error
+        notice_service_error(exc)                 # the team server is gone: the main window's banner
     else:
         log.error("unexpected error", exc_info=(exc_type, exc, tb))
         message = _("An unexpected error occurred. Details were written to: {path}").format(path=logs.log_file())
@@ -234,7 +236,16 @@ def _first_run() -> User | None:
     from desktop_cs.views.first_run_dialog import FirstRunDialog
     dialog = FirstRunDialog()
     _watch_first_screen(dialog)
-    if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
+    result = dialog.exec()
+    if result == FirstRunDialog.TEAM_SERVER_RESULT:
+        # a team server was saved instead: open it now; its sign-in follows, or this dialog again when the
+        # server has no accounts yet (its first supervisor)
+        from desktop_cs.services import database
+        database.close_app_database()
+        if _open_database() is None:
+            return None
+        return _sign_in(None, None)
+    if result != FirstRunDialog.DialogCode.Accepted:
         return None
     _remember_database()
     return dialog.user

@@ -409,3 +409,85 @@ def test_a_real_lost_connection_raises_the_banner_and_the_ping_reconnects(qtbot,
     tab.refresh()
     assert tab.summary_label.text() == summary and banner.isHidden()
     window.close()
+
+
+# -- the first start on a team server (app.py) ------------------------------------------------------------------
+
+def _server_with(postgres_server, supervisor: bool) -> str:
+    """A fresh database on the test server, with its first supervisor when SUPERVISOR; this PC's SQLite open again."""
+    from desktop_cs.models import db as dbmod
+    from desktop_cs.services import users
+    from tests.conftest import TEST_PASSWORD
+    url = postgres_server.new_database()
+    if supervisor:
+        dbmod.close_database()
+        app_database.open_app_database(url=url)
+        users.first_run("团队公司", "teamboss", "团队主管", TEST_PASSWORD, TEST_PASSWORD)
+        dbmod.close_database()
+        app_database.open_app_database()      # back on this PC's (empty) database, as at a first start
+    return url
+
+
+def _choose_server_exec(qtbot, url: str, calls: list):
+    """A FirstRunDialog.exec: the first time it saves the team server at URL instead of creating an account."""
+    from tests.conftest import TEST_PASSWORD
+
+    def fake_exec(self):
+        qtbot.addWidget(self)
+        calls.append(self)
+        if len(calls) == 1:
+            connection.save_team_server(TeamServer.from_url(url))
+            self.switched_to_team_server = True
+            return TEAM_SERVER_RESULT
+        for name, text in (("companyEdit", "团队公司"), ("loginEdit", "teamboss"), ("nameEdit", "团队主管"),
+                           ("passwordEdit", TEST_PASSWORD), ("passwordRepeatEdit", TEST_PASSWORD)):
+            self.findChild(QLineEdit, name).setText(text)
+        self.findChild(QPushButton, "createButton").click()
+        return self.result()
+    return fake_exec
+
+
+def test_first_start_on_a_team_server_with_accounts_asks_for_a_sign_in(qtbot, db, postgres_server, monkeypatch):
+    from desktop_cs import app as app_module
+    from desktop_cs.views.login_dialog import LoginDialog
+    from tests.conftest import TEST_PASSWORD
+    url = _server_with(postgres_server, supervisor=True)
+    try:
+        first_runs, logins = [], []
+        monkeypatch.setattr(FirstRunDialog, "exec", _choose_server_exec(qtbot, url, first_runs))
+
+        def login_exec(self):
+            qtbot.addWidget(self)
+            logins.append(self)
+            self.findChild(QLineEdit, "loginEdit").setText("teamboss")
+            self.findChild(QLineEdit, "passwordEdit").setText(TEST_PASSWORD)
+            self.findChild(QPushButton, "signInButton").click()
+            return self.result()
+
+        monkeypatch.setattr(LoginDialog, "exec", login_exec)
+        user = app_module._first_run()
+        assert user is not None and user.login == "teamboss"
+        assert len(first_runs) == 1 and len(logins) == 1          # the server's sign-in, no second supervisor
+        assert app_database.is_team_server()
+    finally:
+        from desktop_cs.models import db as dbmod
+        dbmod.close_database()
+        postgres_server.drop_database(url)
+
+
+def test_first_start_on_an_empty_team_server_creates_its_supervisor(qtbot, db, postgres_server, monkeypatch):
+    from desktop_cs import app as app_module
+    from desktop_cs.services import users
+    url = _server_with(postgres_server, supervisor=False)
+    try:
+        first_runs = []
+        monkeypatch.setattr(FirstRunDialog, "exec", _choose_server_exec(qtbot, url, first_runs))
+        user = app_module._first_run()
+        assert user is not None and user.login == "teamboss"
+        assert len(first_runs) == 2                               # again, now on the server
+        assert app_database.is_team_server() and users.has_users()
+        assert first_runs[1].findChild(QLabel, "firstRunServerNote") is not None
+    finally:
+        from desktop_cs.models import db as dbmod
+        dbmod.close_database()
+        postgres_server.drop_database(url)

@@ -34,7 +34,11 @@ class ComplaintsDuePanel(QGroupBox):
         box = QVBoxLayout(self)
         box.setContentsMargins(4, 4, 4, 4)
         box.addWidget(self.list)
-        complaint_events().complaintsChanged.connect(lambda _ids: self.refresh())
+        # a method, not a lambda: Qt drops the connection when the panel is deleted
+        complaint_events().complaintsChanged.connect(self._complaints_changed)
+        self.refresh()
+
+    def _complaints_changed(self, _ids: list) -> None:
         self.refresh()
 
     def set_scope(self, scope: int | str | None) -> None:
