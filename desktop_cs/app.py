@@ -160,16 +160,53 @@ def _watch_first_screen(window: QWidget) -> None:
 def _open_database(parent: QWidget | None = None) -> tuple[bool, str] | None:
     """Open (and migrate) the database in force: (whether it has users, the company name), also kept
     for the next start; None when it cannot be opened (logged, and said plainly over PARENT)."""
-    from desktop_cs.services import database
-    try:
-        database.open_app_database()
-        return _remember_database()
-    except Exception:
-        log.exception("cannot open the database in %s", paths.data_dir())
-        QMessageBox.critical(parent, _app_title(), _(
-            "The database in {folder} cannot be opened. Details were written to: {path}").format(
-            folder=paths.data_dir(), path=logs.log_file()))
-        return None
+    from desktop_cs.services import connection, database
+    from desktop_cs.services.errors import ServiceError
+    while True:
+        try:
+            database.open_app_database()
+            return _remember_database()
+        except ServiceError as exc:
+            log.warning("cannot open the database: %s", exc.message)
+            if connection.is_team_mode():
+                if _server_trouble(parent):
+                    continue
+                return None
+            QMessageBox.critical(parent, _app_title(), exc.message)
+            return None
+        except Exception:
+            log.exception("cannot open the database in %s", paths.data_dir())
+            QMessageBox.critical(parent, _app_title(), _(
+                "The database in {folder} cannot be opened. Details were written to: {path}").format(
+                folder=paths.data_dir(), path=logs.log_file()))
+            return None
+
+
+def _server_trouble(parent: QWidget | None) -> bool:
+    """The team server did not answer at start: try again, change the server (or go back to this PC's own
+    database), or quit. True to try opening again."""
+    from desktop_cs.services import connection
+    server = connection.TeamServer.from_url(connection.configured_url() or "")
+    message = _("The team server {server} cannot be reached, so the program cannot start on it. Check the network "
+                "cable or Wi-Fi, or ask whoever looks after the server. You can also change the database settings "
+                "(another server, or this PC's own database).").format(
+        server=f"{server.host}:{server.port}/{server.database}")
+    box = QMessageBox(QMessageBox.Icon.Warning, _app_title(), message, parent=parent)
+    box.setObjectName("serverTroubleBox")
+    retry = box.addButton(_("Try again"), QMessageBox.ButtonRole.AcceptRole)
+    change = box.addButton(_("Database settings…"), QMessageBox.ButtonRole.ActionRole)
+    retry.setObjectName("retryButton")
+    change.setObjectName("databaseSettingsButton")
+    box.addButton(_("Quit"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(retry)
+    box.exec()
+    if box.clickedButton() is retry:
+        return True
+    if box.clickedButton() is change:
+        from desktop_cs.views.team_server_form import TeamServerDialog
+        TeamServerDialog.ask(parent, choose_mode=True, require_connection=False)
+        return True        # the server as now saved (or this PC's own database when the user went back)
+    return False
 
 
 def _remember_database() -> tuple[bool, str]:

@@ -491,3 +491,53 @@ def test_first_start_on_an_empty_team_server_creates_its_supervisor(qtbot, db, p
         from desktop_cs.models import db as dbmod
         dbmod.close_database()
         postgres_server.drop_database(url)
+
+
+# -- the saved server does not answer at start (app.py) -------------------------------------------------------
+
+def _unreachable_server_saved(monkeypatch) -> None:
+    monkeypatch.setattr(connection, "_keyring", lambda: None)
+    connection.save_team_server(TeamServer("127.0.0.1", closed_port(), "desktop_cs", "kefu", "pw"))
+
+
+def _answer_trouble_box(monkeypatch, answers: list[str], seen: list[str]) -> None:
+    def fake_exec(box):
+        seen.append(box.text())
+        wanted = answers.pop(0)
+        for button in box.buttons():
+            if button.objectName() == wanted or (wanted == "quit" and not button.objectName()):
+                box._clicked = button
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    monkeypatch.setattr(QMessageBox, "clickedButton", lambda box: box._clicked)
+
+
+def test_an_unreachable_server_at_start_offers_the_database_settings(qtbot, data_dir, monkeypatch):
+    from desktop_cs import app as app_module
+    _unreachable_server_saved(monkeypatch)
+    seen: list[str] = []
+    _answer_trouble_box(monkeypatch, ["retryButton", "databaseSettingsButton"], seen)
+    asked = []
+
+    def back_to_this_pc(parent=None, **options):
+        asked.append(options)
+        connection.use_this_pc()
+        return "local"
+    monkeypatch.setattr(TeamServerDialog, "ask", back_to_this_pc)
+    try:
+        assert app_module._open_database() == (False, "")     # this PC's own, new database after the change
+    finally:
+        app_database.close_app_database()
+    assert len(seen) == 2 and all("团队服务器 127.0.0.1:" in text and "无法连接" in text for text in seen)
+    assert asked == [{"choose_mode": True, "require_connection": False}]
+    assert not app_database.is_team_server()
+
+
+def test_quitting_at_an_unreachable_server_opens_nothing(qtbot, data_dir, monkeypatch):
+    from desktop_cs import app as app_module
+    _unreachable_server_saved(monkeypatch)
+    seen: list[str] = []
+    _answer_trouble_box(monkeypatch, ["quit"], seen)
+    assert app_module._open_database() is None
+    assert len(seen) == 1
+    assert not (data_dir / paths.DATABASE_FILE).exists()
