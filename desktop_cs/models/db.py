@@ -135,6 +135,10 @@ def make_postgres_database(url: str) -> pw.PostgresqlDatabase:
         "password": unquote(parts.password or ""),
         "connect_timeout": int(options.pop("connect_timeout", CONNECT_TIMEOUT_S)),
         "application_name": options.pop("application_name", "desktop_cs"),
+        # a pulled cable or a sleeping server: notice it in ~15-25 s, not after the system's TCP timeout
+        # (minutes, with the window waiting); tcp_user_timeout where the system has it, ignored elsewhere
+        "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
+        "tcp_user_timeout": 15000,
         # a statement waiting on another PC's row lock gives up instead of hanging the window
         # plan_cache_mode: psycopg prepares a statement run 5 times; a generic plan of the search's
         # LIKE '%...%' cannot use the trigram index (the pattern is unknown), so plan with the value each time
