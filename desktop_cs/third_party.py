@@ -64,10 +64,12 @@ PARTS: tuple[Part, ...] = (
     # Kerberos, OpenLDAP and Cyrus SASL; their notices are in its licence file.
     Part("psycopg (PostgreSQL driver, libpq)", "GNU LGPL v3; libpq: PostgreSQL Licence", ("psycopg", "psycopg-binary")),
     Part("typing_extensions", "PSF License 2.0", ("typing-extensions",)),
-    Part("keyring", "MIT", ("keyring", "jaraco.classes", "jaraco.functools", "jaraco.context", "more-itertools")),
+    Part("keyring", "MIT", ("keyring", "jaraco.classes", "jaraco.functools", "jaraco.context", "more-itertools",
+                            "backports.tarfile")),
     Part("SecretStorage", "BSD 3-Clause", ("SecretStorage",)),
     Part("jeepney", "MIT", ("jeepney",)),
-    Part("importlib_metadata", "Apache License 2.0", ("importlib-metadata", "zipp")),
+    Part("importlib_metadata", "Apache License 2.0", ("importlib-metadata", "lazy-importer")),
+    Part("zipp", "MIT", ("zipp",)),
 )
 
 #: the Python packages of the bundle that belong to no distribution of PARTS and need no entry
