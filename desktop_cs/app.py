@@ -160,7 +160,7 @@ def _watch_first_screen(window: QWidget) -> None:
 def _open_database(parent: QWidget | None = None) -> tuple[bool, str] | None:
     """Open (and migrate) the database in force: (whether it has users, the company name), also kept
     for the next start; None when it cannot be opened (logged, and said plainly over PARENT)."""
-    from desktop_cs.services import connection, database
+    from desktop_cs.services import database
     from desktop_cs.services.errors import ServiceError
     while True:
         try:
@@ -168,7 +168,7 @@ def _open_database(parent: QWidget | None = None) -> tuple[bool, str] | None:
             return _remember_database()
         except ServiceError as exc:
             log.warning("cannot open the database: %s", exc.message)
-            if connection.is_team_mode():
+            if isinstance(exc, database.ServerUnreachable):
                 if _server_trouble(parent):
                     continue
                 return None

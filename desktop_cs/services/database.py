@@ -53,6 +53,10 @@ class DiskFull(ServiceError):
     """The disk of the data folder is full."""
 
 
+class NewerDatabase(ServiceError):
+    """The database was migrated by a newer version of the program than this one."""
+
+
 class ServerUnreachable(ServiceError):
     """The team server cannot be reached (network down, server stopped): nothing was saved."""
 
@@ -186,6 +190,7 @@ def open_app_database(path: Path | None = None, *, read_only: bool = False, url:
     if network:
         log.warning("the data folder %s is on a network drive: rollback journal instead of WAL", target.parent)
     db = dbmod.open_database(target, wal=not network, read_only=read_only)
+    _refuse_newer_schema(db)
     _state = DatabaseState(target, network=network,
                            read_only_reason=_state.read_only_reason if read_only else "")
     if not read_only and migrations.pending(db) and migrations.current_version(db) > 0:
@@ -195,6 +200,18 @@ def open_app_database(path: Path | None = None, *, read_only: bool = False, url:
     if applied:
         log.info("applied migrations %s", applied)
     return db
+
+
+def _refuse_newer_schema(db: pw.Database) -> None:
+    """A database a newer version of the program has migrated (another PC updated first, or a backup from a
+    newer version) is not touched: its new columns and rules are unknown here."""
+    found, known = migrations.current_version(db), migrations.latest_version()
+    if found > known:
+        dbmod.close_database()
+        raise NewerDatabase(_("This database was updated by a newer version of the program (database version "
+                              "{found}; this program knows up to {known}). Install the newer version of the "
+                              "program on this PC (Help → About shows the version in use).").format(
+            found=found, known=known))
 
 
 def _open_server(url: str) -> pw.Database:
@@ -207,6 +224,7 @@ def _open_server(url: str) -> pw.Database:
     except (pw.OperationalError, pw.InterfaceError) as exc:
         raise ServerUnreachable(server_unreachable_message(exc)) from exc
     _state = DatabaseState(None, server=dbmod.redact_url(url))
+    _refuse_newer_schema(db)
     if migrations.pending(db):
         applied = migrations.migrate(db)
         if applied:

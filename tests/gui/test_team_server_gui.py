@@ -541,3 +541,17 @@ def test_quitting_at_an_unreachable_server_opens_nothing(qtbot, data_dir, monkey
     assert app_module._open_database() is None
     assert len(seen) == 1
     assert not (data_dir / paths.DATABASE_FILE).exists()
+
+
+def test_a_database_from_a_newer_program_is_a_plain_message_at_start(qtbot, db, monkeypatch):
+    from desktop_cs import app as app_module
+    from desktop_cs.models import db as dbmod
+    from desktop_cs.models.migrations import VERSION_TABLE, latest_version
+    with db.atomic():
+        db.execute_sql(f"INSERT INTO {VERSION_TABLE} (version, name, applied_at) VALUES (?, 'newer', "
+                       "'2027-01-01 00:00:00')", (latest_version() + 1,))
+    dbmod.close_database()
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: shown.append(text))
+    assert app_module._open_database() is None
+    assert len(shown) == 1 and "新版本" in shown[0]

@@ -13,7 +13,7 @@ from desktop_cs.services import database as app_database
 from desktop_cs.services.customers import CustomerInput
 from desktop_cs.services.database import DatabaseBusy, ServerUnreachable
 from desktop_cs.services.errors import FormErrors
-from tests.db_tools import run_two_at_once
+from tests.db_tools import raw, run_two_at_once
 from tests.pg_server import ENV
 
 
@@ -224,3 +224,20 @@ def test_another_pcs_callback_changes_are_announced(team_db, supervisor):
     finally:
         listener.stop()
     assert not listener.is_alive()
+
+
+def test_a_database_a_newer_program_migrated_is_left_alone(db):
+    """Another PC updated first (or a backup from a newer version): this program refuses, plainly, and
+    changes nothing."""
+    from desktop_cs.models.migrations import VERSION_TABLE, latest_version
+    from desktop_cs.services.database import NewerDatabase
+    newer = latest_version() + 1
+    raw_sql = f"INSERT INTO {VERSION_TABLE} (version, name, applied_at) VALUES (?, 'from the future', " \
+              "'2027-01-01 00:00:00')"
+    with db.atomic():
+        raw(db, raw_sql, (newer,))
+    dbmod.close_database()
+    with pytest.raises(NewerDatabase) as refused:
+        app_database.open_app_database()
+    assert str(newer) in refused.value.message and "新版本" in refused.value.message
+    assert dbmod.database.obj.is_closed()
