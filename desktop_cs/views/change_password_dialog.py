@@ -5,12 +5,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QVBoxLayout, QWidget
 
 from desktop_cs.i18n import _
 from desktop_cs.services import users
 from desktop_cs.services.errors import ServiceError, ValidationError
-from desktop_cs.views.common import FieldError, FormErrors, explanation, field_with_error, password_edit, text_width
+from desktop_cs.views.common import (FieldError, FormErrors, dialog_buttons, explanation, field_with_error,
+                                     password_edit, text_width)
 
 if TYPE_CHECKING:
     from desktop_cs.models import User
@@ -49,15 +50,7 @@ class ChangePasswordDialog(QDialog):
         form.addRow(_("New password again:"),
                     field_with_error(self.new_password_repeat_edit, self.new_password_repeat_error))
 
-        buttons = QDialogButtonBox()
-        self.change_button = buttons.addButton(_("Change password"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.change_button.setObjectName("changeButton")
-        self.change_button.setDefault(True)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelButton")
-        cancel.setAutoDefault(False)
-        self.change_button.clicked.connect(self._change)
-        buttons.rejected.connect(self.reject)
+        buttons, self.change_button = dialog_buttons(self, _("Change password"), "changeButton", self._change)
 
         if required:
             text = _("Your password was reset: choose a new one before you continue.")

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from desktop_cs.i18n import _
 from desktop_cs.services import users
 from desktop_cs.services.errors import ServiceError, ValidationError
-from desktop_cs.views.common import (FieldError, FormErrors, explanation, field_with_error, line_edit,
+from desktop_cs.views.common import (FieldError, FormErrors, dialog_buttons, explanation, field_with_error, line_edit,
                                      password_edit, text_width)
 
 if TYPE_CHECKING:
@@ -69,16 +69,8 @@ class FirstRunDialog(QDialog):
         form.addRow(_("Password:"), field_with_error(self.password_edit, self.password_error))
         form.addRow(_("Password again:"), field_with_error(self.password_repeat_edit, self.password_repeat_error))
 
-        buttons = QDialogButtonBox()
-        self.create_button = buttons.addButton(_("Create account"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.create_button.setObjectName("createButton")
-        self.create_button.setDefault(True)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelButton")
-        cancel.setAutoDefault(False)
         # The create button does the work itself: the dialog closes only once the account exists.
-        self.create_button.clicked.connect(self._create)
-        buttons.rejected.connect(self.reject)
+        buttons, self.create_button = dialog_buttons(self, _("Create account"), "createButton", self._create)
 
         self.team_server_button = QPushButton(_("Work on a team server instead…"))
         self.team_server_button.setObjectName("teamServerButton")

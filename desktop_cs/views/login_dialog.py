@@ -5,11 +5,11 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QGuiApplication, QPaintEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_cs.i18n import _
 from desktop_cs.services.errors import ServiceError
-from desktop_cs.views.common import FieldError, line_edit, password_edit, text_width
+from desktop_cs.views.common import FieldError, dialog_buttons, line_edit, password_edit, text_width
 
 if TYPE_CHECKING:
     from desktop_cs.models import User
@@ -64,15 +64,7 @@ class LoginDialog(QDialog):
         form.addRow(_("Login:"), self.login_edit)
         form.addRow(_("Password:"), self.password_edit)
 
-        buttons = QDialogButtonBox()
-        self.sign_in_button = buttons.addButton(_("Sign in"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.sign_in_button.setObjectName("signInButton")
-        self.sign_in_button.setDefault(True)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelButton")
-        cancel.setAutoDefault(False)
-        self.sign_in_button.clicked.connect(self._sign_in)
-        buttons.rejected.connect(self.reject)
+        buttons, self.sign_in_button = dialog_buttons(self, _("Sign in"), "signInButton", self._sign_in)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.company_label)

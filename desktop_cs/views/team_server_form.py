@@ -12,15 +12,15 @@ import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QIntValidator
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QMessageBox, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton,
+                               QRadioButton, QVBoxLayout, QWidget)
 
 from desktop_cs.i18n import _
 from desktop_cs.services import connection
 from desktop_cs.services.connection import DEFAULT_PORT, TeamServer
 from desktop_cs.services.errors import FormErrors
-from desktop_cs.views.common import (ERROR_COLOR, FieldError, WrapLabel, error_cell, explanation, line_edit,
-                                    password_edit, text_width)
+from desktop_cs.views.common import (ERROR_COLOR, FieldError, WrapLabel, dialog_buttons, error_cell, explanation,
+                                     line_edit, password_edit, text_width)
 from desktop_cs.views.common.workers import LatestOnlyWorker
 
 log = logging.getLogger(__name__)
@@ -324,16 +324,8 @@ class TeamServerDialog(QDialog):
         self.form.testFinished.connect(self._test_done)
         self._saving = False
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(_("Connect and save") if require_connection else _("Save"),
-                                             QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setObjectName("saveServerButton")
-        self.save_button.setDefault(True)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelButton")
-        cancel.setAutoDefault(False)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = dialog_buttons(
+            self, _("Connect and save") if require_connection else _("Save"), "saveServerButton", self.save)
 
         layout = QVBoxLayout(self)
         layout.addWidget(explanation(_("Work on the team's shared database on the office server instead of this "

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout,
+                               QWidget)
 
 from desktop_cs.i18n import _
 
@@ -139,6 +140,27 @@ def line_edit(object_name: str, max_length: int | None = None) -> QLineEdit:
     if max_length:
         edit.setMaxLength(max_length)
     return edit
+
+
+def dialog_buttons(dialog: QDialog, text: str, object_name: str, on_click: Callable[[], object], *,
+                   ctrl_enter: bool = False) -> tuple[QDialogButtonBox, QPushButton]:
+    """A dialog's button row: the default button (TEXT, OBJECT_NAME) runs ON_CLICK, which closes the dialog only
+    once the work succeeded, and Cancel (``cancelButton``); CTRL_ENTER: Ctrl+Enter runs it too (long forms)."""
+    buttons = QDialogButtonBox()
+    button = buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+    button.setObjectName(object_name)
+    button.setDefault(True)
+    cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+    cancel.setObjectName("cancelButton")
+    cancel.setAutoDefault(False)
+    button.clicked.connect(on_click)
+    buttons.rejected.connect(dialog.reject)
+    if ctrl_enter:
+        from PySide6.QtGui import QKeySequence, QShortcut
+        button.setToolTip(_("Ctrl+Enter saves"))
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), dialog, activated=on_click)
+    return buttons, button
 
 
 def show_error(parent: QWidget | None, message: str, title: str | None = None) -> None:

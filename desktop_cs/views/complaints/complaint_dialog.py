@@ -7,9 +7,8 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QDialog, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget)
 
 from desktop_cs import clock, settings
 from desktop_cs.i18n import _, ngettext
@@ -17,7 +16,7 @@ from desktop_cs.services import complaints, customers, labels, phone_numbers
 from desktop_cs.services.complaints import ComplaintInput, RepeatInfo
 from desktop_cs.services.customers import CustomerQuery
 from desktop_cs.services.errors import FormErrors, ServiceError, ValidationError
-from desktop_cs.views.common import ERROR_COLOR, FieldError, error_cell, text_width, wait_cursor
+from desktop_cs.views.common import ERROR_COLOR, FieldError, dialog_buttons, error_cell, text_width, wait_cursor
 from desktop_cs.views.complaints.signals import announce
 
 if TYPE_CHECKING:
@@ -141,18 +140,7 @@ class ComplaintDialog(QDialog):
         form.addRow(_("Promised reply:"), error_cell(self.promise_row, err["promised_reply_at"]))
         form.addRow(_("Handler:"), error_cell(self.handler_combo, err["handler"]))
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(_("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setObjectName("saveButton")
-        self.save_button.setDefault(True)
-        self.save_button.setToolTip(_("Ctrl+Enter saves"))
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelButton")
-        cancel.setAutoDefault(False)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.save)
+        buttons, self.save_button = dialog_buttons(self, _("Save"), "saveButton", self.save, ctrl_enter=True)
 
         left = QVBoxLayout()
         left.addLayout(form)

@@ -8,16 +8,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout,
-                               QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-                               QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDialog, QFormLayout, QGridLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QVBoxLayout,
+                               QWidget)
 
 from desktop_cs.i18n import _
 from desktop_cs.services import customers, identity, labels, tiers
 from desktop_cs.services.customers import (ChangedByOther, CustomerDetail, CustomerInput, CustomerQuery,
                                           DuplicateCustomer)
 from desktop_cs.services.errors import FormErrors, ServiceError, ValidationError
-from desktop_cs.views.common import FieldError, error_cell, text_width, wait_cursor
+from desktop_cs.views.common import FieldError, dialog_buttons, error_cell, text_width, wait_cursor
 from desktop_cs.views.common.events import events
 
 if TYPE_CHECKING:
@@ -316,15 +316,7 @@ class CustomerDialog(QDialog):
         memo_label = QLabel(_("Customer memo:"))
         memo_label.setBuddy(self.memo_edit)
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(_("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setObjectName("saveButton")
-        self.save_button.setDefault(True)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelButton")
-        cancel.setAutoDefault(False)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = dialog_buttons(self, _("Save"), "saveButton", self.save)
 
         layout = QVBoxLayout(self)
         layout.addLayout(columns)

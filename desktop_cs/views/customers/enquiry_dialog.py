@@ -5,15 +5,14 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QVBoxLayout, QWidget)
 
 from desktop_cs import settings
 from desktop_cs.i18n import _
 from desktop_cs.services import customers, enquiries, labels
 from desktop_cs.services.errors import FormErrors, ServiceError, ValidationError
-from desktop_cs.views.common import FieldError, error_cell, text_width, wait_cursor
+from desktop_cs.views.common import FieldError, dialog_buttons, error_cell, text_width, wait_cursor
 from desktop_cs.views.common.events import events
 
 if TYPE_CHECKING:
@@ -99,18 +98,7 @@ class EnquiryDialog(QDialog):
         form.addRow(_("Summary:"), error_cell(self.summary_edit, err["summary"]))
         form.addRow(_("Outcome:"), error_cell(self.outcome_combo, err["outcome"]))
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(_("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setObjectName("saveButton")
-        self.save_button.setDefault(True)
-        self.save_button.setToolTip(_("Ctrl+Enter saves"))
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelButton")
-        cancel.setAutoDefault(False)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.save)
+        buttons, self.save_button = dialog_buttons(self, _("Save"), "saveButton", self.save, ctrl_enter=True)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)

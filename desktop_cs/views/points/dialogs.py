@@ -6,14 +6,13 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from desktop_cs.i18n import _
 from desktop_cs.services import labels, points
 from desktop_cs.services.errors import FormErrors, ServiceError, ValidationError
-from desktop_cs.views.common import FieldError, error_cell, explanation, text_width, wait_cursor
+from desktop_cs.views.common import FieldError, dialog_buttons, error_cell, explanation, text_width, wait_cursor
 
 if TYPE_CHECKING:
     from desktop_cs.models import User
@@ -55,17 +54,7 @@ class _PointsDialog(QDialog):
         customer_label.setObjectName("dialogCustomerLabel")
         self.form.addRow(_("Customer:"), customer_label)
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(_("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setObjectName("saveButton")
-        self.save_button.setDefault(True)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelButton")
-        cancel.setAutoDefault(False)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.save)
+        buttons, self.save_button = dialog_buttons(self, _("Save"), "saveButton", self.save, ctrl_enter=True)
         self.buttons = buttons
         self.setMinimumWidth(text_width(self, 60))
 
