@@ -1,17 +1,17 @@
-"""The complaint list's table model: one page of complaints at a time from the search service, never all rows."""
+"""The complaint list's table model: one page of complaints at a time from the search service (PagedTableModel)."""
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from desktop_cs.i18n import N_, _
 from desktop_cs.services import complaints
 from desktop_cs.services.complaints import PAGE_SIZE, ComplaintQuery, ComplaintRow
 from desktop_cs.views.common import ERROR_COLOR
+from desktop_cs.views.common.paged_model import PagedTableModel
 
 if TYPE_CHECKING:
     from desktop_cs.models import User
@@ -96,102 +96,25 @@ def flags_tooltip(row: ComplaintRow) -> str:
     return "\n".join(notes)
 
 
-class ComplaintTableModel(QAbstractTableModel):
+class ComplaintTableModel(PagedTableModel):
     """Complaints matching a ComplaintQuery, PAGE_SIZE rows at a time as the view scrolls (newest first).
 
     Overdue rows are red; escalated rows have an amber background.
     """
 
+    columns = COLUMNS
+    max_refresh_rows = MAX_REFRESH_ROWS
+
     def __init__(self, actor: User, parent=None, fetch: Fetch | None = None, page_size: int = PAGE_SIZE):
-        super().__init__(parent)
-        self.actor = actor
-        self._fetch: Fetch = fetch or complaints.search_page
-        self.page_size = page_size
-        self._query = ComplaintQuery()
-        self._rows: list[ComplaintRow] = []
-        self._index: dict[int, int] = {}
-        self._more = False
+        super().__init__(actor, fetch or complaints.search_page, ComplaintQuery(), page_size, parent)
         self._red = QColor(ERROR_COLOR)
         self._amber = QColor(ESCALATED_COLOR)
         self._bold = QFont()
         self._bold.setBold(True)
 
-    # -- loading -------------------------------------------------------------------------------
-    def query(self) -> ComplaintQuery:
-        return dataclasses.replace(self._query)
-
-    def setQuery(self, query: ComplaintQuery) -> None:  # noqa: N802 - Qt naming
-        """Show the first page of QUERY's matches."""
-        self._query = dataclasses.replace(query)
-        self._reload(self.page_size)
-
-    def refresh(self) -> None:
-        """Reload after a write, as many rows as were loaded (within reason), so the view stays put."""
-        self._reload(min(max(len(self._rows), self.page_size), MAX_REFRESH_ROWS))
-
-    def _reload(self, limit: int) -> None:
-        rows = self._fetch(self.actor, self._query, 0, limit)
-        self.beginResetModel()
-        self._rows, self._index = [], {}
-        self._append(rows)
-        self._more = len(rows) >= limit
-        self.endResetModel()
-
-    def _append(self, rows: list[ComplaintRow]) -> None:
-        for row in rows:
-            if row.id not in self._index:
-                self._index[row.id] = len(self._rows)
-                self._rows.append(row)
-
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: N802
-        return not parent.isValid() and self._more
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: N802
-        if parent.isValid() or not self._more:
-            return
-        rows = self._fetch(self.actor, self._query, len(self._rows), self.page_size)
-        self._more = len(rows) >= self.page_size
-        fresh = [row for row in rows if row.id not in self._index]
-        if not fresh:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-        self._append(fresh)
-        self.endInsertRows()
-
-    def hasMoreRows(self) -> bool:  # noqa: N802 - Qt naming
-        return self._more
-
-    # -- reading -------------------------------------------------------------------------------
-    def complaint_id(self, row: int) -> int | None:
-        return self._rows[row].id if 0 <= row < len(self._rows) else None
-
-    def complaint_row(self, row: int) -> ComplaintRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, complaint_id: int) -> int:
-        return self._index.get(complaint_id, -1)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section].title)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _(COLUMNS[section].tooltip)
-        return None
+    #: the complaint shown on a row / its ComplaintRow (None outside the loaded rows)
+    complaint_id = PagedTableModel.row_id
+    complaint_row = PagedTableModel.row_at
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         role = int(role)

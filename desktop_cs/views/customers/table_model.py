@@ -1,17 +1,18 @@
-"""The archive list's table model: one page of customers at a time from the search service, never all rows."""
+"""The archive list's table model: one page of customers at a time from the search service (PagedTableModel)."""
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from desktop_cs.i18n import N_, _
 from desktop_cs.services import customers
 from desktop_cs.services.customers import PAGE_SIZE, CustomerQuery, CustomerRow
 from desktop_cs.views.common import ERROR_COLOR
+from desktop_cs.views.common.paged_model import PagedTableModel
 
 if TYPE_CHECKING:
     from desktop_cs.models import User
@@ -30,9 +31,6 @@ _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _ID = int(CUSTOMER_ID_ROLE)
 _ROLES = frozenset((_DISPLAY, _FOREGROUND, _TOOLTIP, _FONT, _ALIGNMENT, _ID))
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
-#: every cell's flags, combined once (a Qt enum "|" costs a few microseconds, and flags() runs per cell and paint)
-_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 #: at most this many rows are reloaded by ``refresh`` (keeps a refresh after a write quick)
 MAX_REFRESH_ROWS = 10 * PAGE_SIZE
@@ -75,117 +73,29 @@ def _column_of_sort_key(sort_key: str) -> int:
     return -1
 
 
-class CustomerTableModel(QAbstractTableModel):
+class CustomerTableModel(PagedTableModel):
     """Customers matching a CustomerQuery, loaded PAGE_SIZE rows at a time as the view scrolls.
 
-    ``setQuery`` loads the first page only (no count: the count runs elsewhere, off the UI
-    thread); ``fetchMore`` appends the next page; ``sort`` changes the query's order and
-    reloads. Rows are the service's masked ``CustomerRow`` objects.
+    No count here (the count runs elsewhere, off the UI thread); ``sort`` changes the query's
+    order and reloads. Rows are the service's masked ``CustomerRow`` objects.
     """
 
+    columns = COLUMNS
+    max_refresh_rows = MAX_REFRESH_ROWS
+
     def __init__(self, actor: User, parent=None, fetch: Fetch | None = None, page_size: int = PAGE_SIZE):
-        super().__init__(parent)
-        self.actor = actor
-        self._fetch: Fetch = fetch or customers.search_page
-        self.page_size = page_size
-        self._query = CustomerQuery()
-        self._rows: list[CustomerRow] = []
-        self._rows_by_id: dict[int, int] = {}
-        self._more = False
-        self._loaded = False
+        super().__init__(actor, fetch or customers.search_page, CustomerQuery(), page_size, parent)
         self._red = QColor(ERROR_COLOR)
         self._strike = QFont()
         self._strike.setStrikeOut(True)
-
-    # -- loading -------------------------------------------------------------------------------
-    def query(self) -> CustomerQuery:
-        """A copy of the query in force."""
-        return dataclasses.replace(self._query)
-
-    def setQuery(self, query: CustomerQuery) -> None:  # noqa: N802 - Qt naming
-        """Show the first page of QUERY's matches (synchronously: this is the search-as-you-type path)."""
-        self._query = dataclasses.replace(query)
-        self._reload(self.page_size)
 
     def setOrder(self, sort_key: str, descending: bool) -> None:  # noqa: N802 - Qt naming
         """Set the order the next load uses, without loading (for restoring a saved layout)."""
         self._query.sort, self._query.descending = sort_key, descending
 
-    def refresh(self) -> None:
-        """Reload after a write: as many rows as were loaded (within reason), so the view stays put."""
-        self._reload(min(max(len(self._rows), self.page_size), MAX_REFRESH_ROWS))
-
-    def _reload(self, limit: int) -> None:
-        rows = self._fetch(self.actor, self._query, 0, limit)
-        self.beginResetModel()
-        self._rows = []
-        self._rows_by_id = {}
-        self._append(rows)
-        self._more = len(rows) >= limit
-        self._loaded = True
-        self.endResetModel()
-
-    def _append(self, rows: list[CustomerRow]) -> int:
-        """Add ROWS not shown yet (a page boundary can repeat a row when data changed in between)."""
-        added = 0
-        for row in rows:
-            if row.id not in self._rows_by_id:
-                self._rows_by_id[row.id] = len(self._rows)
-                self._rows.append(row)
-                added += 1
-        return added
-
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: N802
-        return not parent.isValid() and self._more
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: N802
-        if parent.isValid() or not self._more:
-            return
-        rows = self._fetch(self.actor, self._query, len(self._rows), self.page_size)
-        self._more = len(rows) >= self.page_size
-        fresh = [row for row in rows if row.id not in self._rows_by_id]
-        if not fresh:
-            return
-        first = len(self._rows)
-        # the last row inserted is first + n - 1 (the PySide6 fetchmore example passes one too many)
-        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-        self._append(fresh)
-        self.endInsertRows()
-
-    def hasMoreRows(self) -> bool:  # noqa: N802 - Qt naming
-        """More matches wait to be fetched (the loaded rows are not all of them)."""
-        return self._more
-
-    # -- reading -------------------------------------------------------------------------------
-    def customer_id(self, row: int) -> int | None:
-        """The customer shown on ROW (None outside the loaded rows)."""
-        return self._rows[row].id if 0 <= row < len(self._rows) else None
-
-    def customer_row(self, row: int) -> CustomerRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, customer_id: int) -> int:
-        """The row showing CUSTOMER_ID among the loaded rows, or -1."""
-        return self._rows_by_id.get(customer_id, -1)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        return _CELL_FLAGS if index.isValid() else _NO_FLAGS
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section].title)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _(COLUMNS[section].tooltip)
-        return None
+    #: the customer shown on a row / its CustomerRow (None outside the loaded rows)
+    customer_id = PagedTableModel.row_id
+    customer_row = PagedTableModel.row_at
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # called some fifteen times per visible cell and paint: roles we do not answer leave first
