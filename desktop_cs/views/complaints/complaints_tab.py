@@ -8,8 +8,7 @@ import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from desktop_cs import clock, settings
 from desktop_cs.i18n import N_, _, ngettext
@@ -18,6 +17,7 @@ from desktop_cs.services.complaints import ComplaintQuery
 from desktop_cs.services.errors import ServiceError
 from desktop_cs.services.permissions import ASSIGN, EDIT_SETTINGS, allowed
 from desktop_cs.views.common import notice_service_error, show_error, text_width
+from desktop_cs.views.common.list_table import ListTable
 from desktop_cs.views.common.events import events
 from desktop_cs.views.complaints.complaint_dialog import ComplaintDialog
 from desktop_cs.views.complaints.complaint_page import ComplaintPage
@@ -54,27 +54,11 @@ def period_dates(code: str, today: dt.date) -> tuple[dt.date | None, dt.date | N
     return None, None
 
 
-class ComplaintTable(QTableView):
+class ComplaintTable(ListTable):
     """The complaint list: whole rows, fixed row height (rows never measured), Enter shows the complaint."""
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("complaintTable")
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.verticalHeader().hide()
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        super().__init__("complaintTable", parent)
 
 
 class ComplaintLogTab(QWidget):

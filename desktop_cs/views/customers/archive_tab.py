@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QCompleter, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
+                               QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from desktop_cs import settings
 from desktop_cs.i18n import _, ngettext
@@ -19,6 +18,7 @@ from desktop_cs.services.customers import CustomerQuery
 from desktop_cs.services.errors import ServiceError
 from desktop_cs.services.permissions import ASSIGN, EDIT_SETTINGS, allowed
 from desktop_cs.views.common import show_error, text_width
+from desktop_cs.views.common.list_table import ListTable
 from desktop_cs.views.common.events import events
 from desktop_cs.views.common.workers import LatestOnlyWorker
 from desktop_cs.views.customers.table_model import COLUMNS, CustomerTableModel
@@ -43,31 +43,13 @@ _UNASSIGNED = "unassigned"
 _PHONE_LIKE = re.compile(r"^[+\d][\d\s-]{5,}$")
 
 
-class ArchiveTable(QTableView):
+class ArchiveTable(ListTable):
     """The customer list; Enter opens the current customer for editing (``activated``), Del deletes."""
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("customerTable")
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        super().__init__("customerTable", parent, multi_select=True)
         self.setCornerButtonEnabled(False)
-        vertical = self.verticalHeader()
-        vertical.hide()
-        # every row the same height: the view never measures rows it has not shown
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        header.setSortIndicatorClearable(True)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.horizontalHeader().setSortIndicatorClearable(True)
 
 
 class CustomerArchiveTab(QWidget):
